@@ -1,0 +1,127 @@
+//! The `cognate` binary: `serve` runs the service; `config check` validates settings.
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use cognate_server::admin_keys::KeySource;
+use cognate_server::config::LogFormat;
+use cognate_server::{Config, Server};
+use std::path::PathBuf;
+
+/// A self-hosted, Cognito-compatible identity service.
+#[derive(Debug, Parser)]
+#[command(name = "cognate", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the service.
+    Serve {
+        /// TOML settings file (environment variables COGNATE_* override it).
+        #[arg(long, env = "COGNATE_CONFIG")]
+        config: Option<PathBuf>,
+    },
+    /// Work with settings.
+    Config {
+        #[command(subcommand)]
+        command: ConfigCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ConfigCommand {
+    /// Load the settings (file plus environment) and report problems.
+    Check {
+        /// TOML settings file.
+        #[arg(long, env = "COGNATE_CONFIG")]
+        config: Option<PathBuf>,
+    },
+}
+
+fn init_logging(config: &Config) {
+    let filter = tracing_subscriber::EnvFilter::try_new(&config.log)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match config.log_format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+async fn serve(config_path: Option<PathBuf>) -> anyhow::Result<()> {
+    let config = Config::load(config_path.as_deref())?;
+    init_logging(&config);
+    let backend = if config.database_url.is_some() {
+        "postgresql"
+    } else {
+        "sqlite"
+    };
+    let server = Server::build(config.clone())
+        .await
+        .context("starting cognate")?;
+    match server.key_source() {
+        KeySource::Configured => tracing::info!(
+            access_key_id = server.admin_access_key_id(),
+            "admin key from settings"
+        ),
+        KeySource::File(p) => {
+            tracing::info!(access_key_id = server.admin_access_key_id(), path = %p.display(), "admin key loaded")
+        }
+        KeySource::Generated(p) => tracing::info!(
+            access_key_id = server.admin_access_key_id(),
+            path = %p.display(),
+            "generated an admin key; the secret is in this file (owner-readable only)"
+        ),
+    }
+    let addr = server.local_addr();
+    tracing::info!(%addr, backend, data_dir = %config.data_dir.display(), "cognate listening on http://{addr}");
+    server.run_until(shutdown_signal()).await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve { config } => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?
+            .block_on(serve(config)),
+        Command::Config {
+            command: ConfigCommand::Check { config },
+        } => {
+            let c = Config::load(config.as_deref())?;
+            println!(
+                "configuration is valid: listen {} region {} data_dir {}",
+                c.listen,
+                c.region,
+                c.data_dir.display()
+            );
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! `CoreError`: every failure of a Cognate operation, in Cognito's terms.
+//!
+//! The HTTP edge turns each variant into a `__type` with [`CoreError::error_type`];
+//! decisions such as hiding unknown users are taken before an error is built.
+
+use crate::store::StoreError;
+use cognate_proto::ErrorType;
+
+/// A failed operation.
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    /// A request member breaks a constraint.
+    #[error("{0}")]
+    InvalidParameter(String),
+    /// Pool, client or other resource does not exist.
+    #[error("{0}")]
+    ResourceNotFound(String),
+    /// The user does not exist.
+    #[error("User does not exist.")]
+    UserNotFound,
+    /// Username (or email/phone used as username) taken.
+    #[error("{0}")]
+    UsernameExists(String),
+    /// A verified alias is taken by another user.
+    #[error("An account with the given {0} already exists.")]
+    AliasExists(String),
+    /// Group name taken.
+    #[error("A group with the name {0} already exists.")]
+    GroupExists(String),
+    /// Not permitted (wrong password, disabled user, refused operation).
+    #[error("{0}")]
+    NotAuthorized(String),
+    /// Password breaks the pool's policy.
+    #[error("Password did not conform with policy: {0}")]
+    InvalidPassword(String),
+    /// A quota or per-user limit was reached.
+    #[error("{0}")]
+    LimitExceeded(String),
+    /// Another request changed the same record first; retrying is safe.
+    #[error("The request could not be completed because of a concurrent change. Try again.")]
+    ConcurrentModification,
+    /// Operation not available in this configuration or not supported.
+    #[error("{0}")]
+    UnsupportedOperation(String),
+    /// Storage or another internal fault; details are logged, never sent.
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl CoreError {
+    /// The Cognito `__type` for this error.
+    pub fn error_type(&self) -> ErrorType {
+        match self {
+            CoreError::InvalidParameter(_) => ErrorType::InvalidParameter,
+            CoreError::ResourceNotFound(_) => ErrorType::ResourceNotFound,
+            CoreError::UserNotFound => ErrorType::UserNotFound,
+            CoreError::UsernameExists(_) => ErrorType::UsernameExists,
+            CoreError::AliasExists(_) => ErrorType::AliasExists,
+            CoreError::GroupExists(_) => ErrorType::GroupExists,
+            CoreError::NotAuthorized(_) => ErrorType::NotAuthorized,
+            CoreError::InvalidPassword(_) => ErrorType::InvalidPassword,
+            CoreError::LimitExceeded(_) => ErrorType::LimitExceeded,
+            CoreError::ConcurrentModification => ErrorType::ConcurrentModification,
+            CoreError::UnsupportedOperation(_) => ErrorType::UnsupportedOperation,
+            CoreError::Internal(_) => ErrorType::InternalError,
+        }
+    }
+
+    /// The message sent to the client: internal causes are never exposed.
+    pub fn client_message(&self) -> String {
+        match self {
+            CoreError::Internal(_) => "An internal error occurred.".into(),
+            other => other.to_string(),
+        }
+    }
+
+    pub(crate) fn pool_not_found(id: &str) -> Self {
+        CoreError::ResourceNotFound(format!("User pool {id} does not exist."))
+    }
+}
+
+impl From<StoreError> for CoreError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::VersionConflict => CoreError::ConcurrentModification,
+            other => CoreError::Internal(Box::new(other)),
+        }
+    }
+}
+
+/// Shorthand for results of core operations.
+pub type CoreResult<T> = Result<T, CoreError>;

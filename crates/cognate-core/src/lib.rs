@@ -1,0 +1,76 @@
+//! Cognate's domain: user pools, app clients, users and groups, with Cognito's rules.
+//!
+//! [`Core`] holds the injected dependencies (a [`store::Store`], a [`clock::Clock`],
+//! the password hasher) and exposes one method per Cognito operation, named after it
+//! (`admin_create_user`, `list_users`, ...). This crate never touches HTTP or SQL.
+#![warn(missing_docs)]
+
+pub mod app_client;
+pub mod clock;
+pub mod error;
+pub mod group;
+pub mod identifiers;
+pub mod ids;
+pub mod list_users;
+pub mod paging;
+pub mod password;
+pub mod schema;
+pub mod store;
+pub mod user;
+pub mod user_pool;
+
+use clock::Clock;
+use password::PasswordHasher;
+use std::sync::Arc;
+use store::Store;
+
+pub use error::{CoreError, CoreResult};
+
+/// Deployment facts the domain needs.
+#[derive(Debug, Clone)]
+pub struct CoreSettings {
+    /// AWS region name used in ids and ARNs, e.g. `us-east-1`.
+    pub region: String,
+    /// Twelve-digit account id used in ARNs.
+    pub account_id: String,
+}
+
+/// The domain service: every Cognito operation Cognate implements.
+#[derive(Clone)]
+pub struct Core {
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    passwords: PasswordHasher,
+    settings: CoreSettings,
+}
+
+impl Core {
+    /// Builds the service over a store and a clock.
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        passwords: PasswordHasher,
+        settings: CoreSettings,
+    ) -> Self {
+        Self {
+            store,
+            clock,
+            passwords,
+            settings,
+        }
+    }
+
+    /// The store, for health checks and shutdown.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &Arc<dyn Clock> {
+        &self.clock
+    }
+
+    fn now(&self) -> clock::Millis {
+        self.clock.now_millis()
+    }
+}

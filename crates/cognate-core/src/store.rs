@@ -1,0 +1,297 @@
+//! The storage contract: what Cognate's domain needs from a database.
+//!
+//! Traits are small and per concept, combined into [`Store`]. Each method is one
+//! transaction: it either applies completely or not at all. Implementations live in
+//! `cognate-store` (SQLite and PostgreSQL); nothing here knows which one runs.
+
+use crate::clock::Millis;
+use async_trait::async_trait;
+use cognate_proto::app_client::AppClientSettings;
+use cognate_proto::user_pool::{SchemaAttribute, UserPoolSettings};
+use std::collections::BTreeMap;
+
+/// A storage failure.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique key is taken; `what` names it (`pool`, `client`, `group`, or the
+    /// login kind: `username`, `email`, `phone_number`, `preferred_username`, `sub`).
+    #[error("unique key taken: {what}")]
+    Conflict {
+        /// Which key.
+        what: String,
+    },
+    /// The record changed since it was read (optimistic concurrency).
+    #[error("record changed concurrently")]
+    VersionConflict,
+    /// The record to change does not exist.
+    #[error("record not found")]
+    NotFound,
+    /// The database failed or is unreachable.
+    #[error("database unavailable: {0}")]
+    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// Stored data could not be decoded.
+    #[error("corrupt record: {0}")]
+    Corrupt(String),
+}
+
+/// A stored user pool.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserPoolRecord {
+    /// `<region>_<id>`.
+    pub id: String,
+    /// Pool name.
+    pub name: String,
+    /// The settings document.
+    pub settings: UserPoolSettings,
+    /// Standard and custom attributes.
+    pub schema: Vec<SchemaAttribute>,
+    /// Creation time.
+    pub created_at: Millis,
+    /// Last change.
+    pub updated_at: Millis,
+    /// Optimistic-concurrency version, bumped by every update.
+    pub version: i64,
+}
+
+/// A stored app client.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppClientRecord {
+    /// Owning pool.
+    pub pool_id: String,
+    /// Client id.
+    pub id: String,
+    /// Client name.
+    pub name: String,
+    /// Client secret, when the client has one.
+    pub secret: Option<String>,
+    /// The settings document.
+    pub settings: AppClientSettings,
+    /// Creation time.
+    pub created_at: Millis,
+    /// Last change.
+    pub updated_at: Millis,
+    /// Optimistic-concurrency version.
+    pub version: i64,
+}
+
+/// A stored user.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UserRecord {
+    /// Store-assigned id (0 before insertion); also the listing order.
+    pub id: i64,
+    /// Owning pool.
+    pub pool_id: String,
+    /// Internal username (a UUID in email/phone-as-username pools).
+    pub username: String,
+    /// Stable subject identifier.
+    pub sub: String,
+    /// Cognito user status.
+    pub status: String,
+    /// Whether the user may sign in.
+    pub enabled: bool,
+    /// Attributes other than `sub`, values as strings.
+    pub attributes: BTreeMap<String, String>,
+    /// PHC-format Argon2id hash of the password.
+    pub password_hash: Option<String>,
+    /// When the current password was set (temporary-password expiry counts from here).
+    pub password_set_at: Option<Millis>,
+    /// Creation time.
+    pub created_at: Millis,
+    /// Last change.
+    pub updated_at: Millis,
+    /// Optimistic-concurrency version.
+    pub version: i64,
+}
+
+/// One unique sign-in identifier of a user, normalized for lookup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Login {
+    /// `username`, `email`, `phone_number` or `preferred_username`.
+    pub kind: &'static str,
+    /// Lookup form (lower-cased in case-insensitive pools).
+    pub value: String,
+}
+
+/// An outgoing message (invitation, code) queued for delivery.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutboundMessage {
+    /// Owning pool.
+    pub pool_id: String,
+    /// `EMAIL` or `SMS`.
+    pub channel: String,
+    /// Address or phone number.
+    pub destination: String,
+    /// Email subject.
+    pub subject: Option<String>,
+    /// Message text.
+    pub body: String,
+    /// Queue time.
+    pub created_at: Millis,
+}
+
+/// Everything written for a user in one transaction: the record, its unique
+/// logins, its searchable attribute index, and queued messages.
+#[derive(Debug, Clone)]
+pub struct UserWrite {
+    /// The record (its `version` is the one read; the store bumps it).
+    pub user: UserRecord,
+    /// Unique identifiers; a taken one fails the write with `Conflict`.
+    pub logins: Vec<Login>,
+    /// `(name, value)` pairs `ListUsers` filters on.
+    pub index: Vec<(String, String)>,
+    /// Messages to queue with the change.
+    pub outbox: Vec<OutboundMessage>,
+}
+
+/// A `ListUsers` filter resolved against the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexFilter {
+    /// Indexed name (`username`, `email`, `cognito:user_status`, ...).
+    pub name: String,
+    /// Value to match.
+    pub value: String,
+    /// Prefix match (`^=`) instead of equality.
+    pub prefix: bool,
+}
+
+/// A stored group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupRecord {
+    /// Owning pool.
+    pub pool_id: String,
+    /// Group name.
+    pub name: String,
+    /// Description.
+    pub description: Option<String>,
+    /// IAM role ARN.
+    pub role_arn: Option<String>,
+    /// Precedence.
+    pub precedence: Option<i64>,
+    /// Creation time.
+    pub created_at: Millis,
+    /// Last change.
+    pub updated_at: Millis,
+}
+
+/// Result alias for store calls.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// User pools.
+#[async_trait]
+pub trait UserPoolStore: Send + Sync {
+    /// Inserts a new pool; `Conflict{what: "pool"}` if the id exists.
+    async fn insert_pool(&self, pool: &UserPoolRecord) -> StoreResult<()>;
+    /// Reads a pool.
+    async fn get_pool(&self, id: &str) -> StoreResult<Option<UserPoolRecord>>;
+    /// Replaces a pool if its version still matches (`VersionConflict` otherwise).
+    async fn update_pool(&self, pool: &UserPoolRecord) -> StoreResult<()>;
+    /// Deletes a pool with its clients, users and groups; false if absent.
+    async fn delete_pool(&self, id: &str) -> StoreResult<bool>;
+    /// Pools ordered by id, after `after`.
+    async fn list_pools(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<UserPoolRecord>>;
+    /// Number of users in a pool.
+    async fn count_users(&self, pool_id: &str) -> StoreResult<i64>;
+}
+
+/// App clients.
+#[async_trait]
+pub trait AppClientStore: Send + Sync {
+    /// Inserts a client.
+    async fn insert_client(&self, client: &AppClientRecord) -> StoreResult<()>;
+    /// Reads a client by id (ids are globally unique).
+    async fn get_client(&self, id: &str) -> StoreResult<Option<AppClientRecord>>;
+    /// Replaces a client if its version still matches.
+    async fn update_client(&self, client: &AppClientRecord) -> StoreResult<()>;
+    /// Deletes a client; false if absent.
+    async fn delete_client(&self, pool_id: &str, id: &str) -> StoreResult<bool>;
+    /// A pool's clients ordered by id, after `after`.
+    async fn list_clients(
+        &self,
+        pool_id: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<AppClientRecord>>;
+}
+
+/// Users, their logins and attribute index.
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    /// Inserts a user; a taken login fails with `Conflict{what: <kind>}`. Returns the id.
+    async fn insert_user(&self, write: &UserWrite) -> StoreResult<i64>;
+    /// Replaces a user (version-checked), its logins and index, and queues messages.
+    async fn update_user(&self, write: &UserWrite) -> StoreResult<()>;
+    /// Deletes a user with memberships; false if absent.
+    async fn delete_user(&self, pool_id: &str, user_id: i64) -> StoreResult<bool>;
+    /// Finds a user by one of its normalized logins.
+    async fn find_user_by_login(
+        &self,
+        pool_id: &str,
+        login: &str,
+    ) -> StoreResult<Option<UserRecord>>;
+    /// Finds a user by `sub`.
+    async fn find_user_by_sub(&self, pool_id: &str, sub: &str) -> StoreResult<Option<UserRecord>>;
+    /// Users in id order after `after`, optionally filtered through the index.
+    async fn list_users(
+        &self,
+        pool_id: &str,
+        filter: Option<&IndexFilter>,
+        after: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<Vec<UserRecord>>;
+    /// Queued messages of a pool, oldest first (the developer outbox).
+    async fn list_outbox(&self, pool_id: &str, limit: usize) -> StoreResult<Vec<OutboundMessage>>;
+}
+
+/// Groups and memberships.
+#[async_trait]
+pub trait GroupStore: Send + Sync {
+    /// Inserts a group; `Conflict{what: "group"}` if the name is taken.
+    async fn insert_group(&self, group: &GroupRecord) -> StoreResult<()>;
+    /// Reads a group.
+    async fn get_group(&self, pool_id: &str, name: &str) -> StoreResult<Option<GroupRecord>>;
+    /// Replaces a group; `NotFound` if absent.
+    async fn update_group(&self, group: &GroupRecord) -> StoreResult<()>;
+    /// Deletes a group and its memberships; false if absent.
+    async fn delete_group(&self, pool_id: &str, name: &str) -> StoreResult<bool>;
+    /// Groups by name after `after`.
+    async fn list_groups(
+        &self,
+        pool_id: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<GroupRecord>>;
+    /// Adds a membership (idempotent).
+    async fn add_member(&self, pool_id: &str, group: &str, user_id: i64) -> StoreResult<()>;
+    /// Removes a membership (idempotent).
+    async fn remove_member(&self, pool_id: &str, group: &str, user_id: i64) -> StoreResult<()>;
+    /// A user's groups by name after `after`.
+    async fn groups_for_user(
+        &self,
+        user_id: i64,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<GroupRecord>>;
+    /// Number of groups a user belongs to.
+    async fn count_groups_for_user(&self, user_id: i64) -> StoreResult<i64>;
+    /// Members of a group in user-id order after `after`.
+    async fn users_in_group(
+        &self,
+        pool_id: &str,
+        group: &str,
+        after: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<Vec<UserRecord>>;
+}
+
+/// Everything Cognate stores.
+#[async_trait]
+pub trait Store: UserPoolStore + AppClientStore + UserStore + GroupStore {
+    /// Checks the database answers.
+    async fn ping(&self) -> StoreResult<()>;
+    /// Closes connections cleanly (on shutdown).
+    async fn close(&self);
+}

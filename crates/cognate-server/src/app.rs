@@ -1,0 +1,194 @@
+//! Building and running the server: state, router, listener and graceful shutdown.
+//! Tests build the same [`Server`] as `cognate serve`, on an ephemeral port.
+
+use crate::admin_keys::{AdminKeys, KeySource};
+use crate::config::Config;
+use crate::{aws_json, observability};
+use axum::Router;
+use axum::extract::State;
+use axum::http::{HeaderName, Method, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use cognate_core::clock::{Clock, SystemClock};
+use cognate_core::password::PasswordHasher;
+use cognate_core::{Core, CoreSettings};
+use cognate_store::{Backend, SqlStore};
+use secrecy::ExposeSecret;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tower_http::cors::{AllowHeaders, Any, CorsLayer};
+
+/// Shared request state (cheap to clone).
+#[derive(Clone)]
+pub struct AppState {
+    /// The domain service.
+    pub core: Arc<Core>,
+    /// The admin key for SigV4.
+    pub admin: Arc<AdminKeys>,
+    /// Server settings.
+    pub config: Arc<Config>,
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// Data directory or listener.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done.
+        context: String,
+        /// Why it failed.
+        source: std::io::Error,
+    },
+    /// The database could not be opened or migrated.
+    #[error("database: {0}")]
+    Store(#[from] cognate_core::store::StoreError),
+}
+
+/// A bound, ready-to-run server.
+pub struct Server {
+    listener: TcpListener,
+    state: AppState,
+    key_source: KeySource,
+}
+
+fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> StartError {
+    let context = context.into();
+    move |source| StartError::Io { context, source }
+}
+
+impl Server {
+    /// Opens storage, loads keys and binds the listener, with the system clock.
+    pub async fn build(config: Config) -> Result<Self, StartError> {
+        Self::build_with_clock(config, Arc::new(SystemClock)).await
+    }
+
+    /// Like [`Server::build`] with an injected clock (tests).
+    pub async fn build_with_clock(
+        mut config: Config,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Self, StartError> {
+        create_private_dir(&config.data_dir)
+            .map_err(io(format!("creating {}", config.data_dir.display())))?;
+        let backend = match &config.database_url {
+            Some(url) => Backend::Postgres(url.expose_secret().to_owned()),
+            None => Backend::Sqlite(config.data_dir.join("cognate.db")),
+        };
+        let store = Arc::new(SqlStore::open(&backend).await?);
+        let (admin, key_source) =
+            match (&config.admin_access_key_id, &config.admin_secret_access_key) {
+                (Some(id), Some(secret)) => (
+                    AdminKeys::new(id.clone(), secret.clone()),
+                    KeySource::Configured,
+                ),
+                _ => AdminKeys::load_or_generate(&config.data_dir)
+                    .map_err(io("loading the admin key"))?,
+            };
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(io(format!("listening on {}", config.listen)))?;
+        let bound = listener
+            .local_addr()
+            .map_err(io("reading the bound address"))?;
+        config.listen = bound;
+        let hash_workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let core = Core::new(
+            store,
+            clock,
+            PasswordHasher::new(hash_workers),
+            CoreSettings {
+                region: config.region.clone(),
+                account_id: config.account_id.clone(),
+            },
+        );
+        Ok(Self {
+            listener,
+            state: AppState {
+                core: Arc::new(core),
+                admin: Arc::new(admin),
+                config: Arc::new(config),
+            },
+            key_source,
+        })
+    }
+
+    /// The address actually bound (useful with port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.state.config.listen
+    }
+
+    /// Where the admin key came from.
+    pub fn key_source(&self) -> &KeySource {
+        &self.key_source
+    }
+
+    /// The admin access key id (never the secret).
+    pub fn admin_access_key_id(&self) -> &str {
+        self.state.admin.access_key_id()
+    }
+
+    /// Serves until `shutdown` completes, lets in-flight requests finish, then closes
+    /// the database.
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let core = self.state.core.clone();
+        let app = router(self.state);
+        let result = axum::serve(self.listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await;
+        core.store().close().await;
+        result
+    }
+}
+
+/// The whole HTTP surface.
+pub fn router(state: AppState) -> Router {
+    observability::handle();
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::POST, Method::GET, Method::OPTIONS])
+        .allow_headers(AllowHeaders::mirror_request())
+        .expose_headers([
+            HeaderName::from_static("x-amzn-requestid"),
+            HeaderName::from_static("x-amzn-errortype"),
+            HeaderName::from_static("x-amzn-errormessage"),
+            HeaderName::from_static("date"),
+        ])
+        .max_age(std::time::Duration::from_secs(86_400));
+    Router::new()
+        .route("/", post(aws_json::endpoint))
+        .route("/health", get(health))
+        .route("/metrics", get(observability::metrics_endpoint))
+        .layer(cors)
+        .with_state(state)
+}
+
+/// `GET /health`: 200 when the database answers, 503 otherwise.
+async fn health(State(state): State<AppState>) -> impl IntoResponse {
+    match state.core.store().ping().await {
+        Ok(()) => (
+            StatusCode::OK,
+            axum::Json(serde_json::json!({"status": "ok"})),
+        ),
+        Err(e) => {
+            tracing::warn!(error = %e, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                axum::Json(serde_json::json!({"status": "unavailable"})),
+            )
+        }
+    }
+}
+
+fn create_private_dir(path: &std::path::Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,353 @@
+//! The operation table: every `X-Amz-Target` Cognate answers, how its caller is
+//! authenticated, and the core function it calls. This is the API surface at a glance.
+
+use super::error::ApiError;
+use crate::app::AppState;
+use axum::body::Bytes;
+use cognate_core::Core;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::future::Future;
+use std::pin::Pin;
+
+/// How a caller proves who it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// SigV4 with the admin key (Cognito's IAM-authorized operations).
+    Iam,
+    /// Unsigned; the body carries a client id or token.
+    Public,
+}
+
+/// A boxed operation future answering JSON bytes.
+pub type Reply = Pin<Box<dyn Future<Output = Result<Vec<u8>, ApiError>> + Send>>;
+
+/// An operation: state and raw body in, JSON out.
+pub type Handler = fn(AppState, Bytes) -> Reply;
+
+/// Decodes a request body; an empty body is `{}`.
+pub fn decode<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(serde_json::from_slice(b"{}")?);
+    }
+    Ok(serde_json::from_slice(body)?)
+}
+
+/// Encodes a reply; operations without output answer `{}`.
+pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, ApiError> {
+    let v = serde_json::to_value(value)?;
+    if v.is_null() {
+        return Ok(b"{}".to_vec());
+    }
+    Ok(serde_json::to_vec(&v)?)
+}
+
+/// Builds a [`Handler`] from a core method name.
+macro_rules! op {
+    ($method:ident) => {
+        |state: AppState, body: Bytes| -> Reply {
+            Box::pin(async move {
+                let req = decode(&body)?;
+                let core: &Core = &state.core;
+                let out = core.$method(req).await?;
+                encode(&out)
+            })
+        }
+    };
+}
+
+/// One operation: its name, how its caller is authenticated, and its handler.
+pub struct Operation {
+    /// The name after the dot in `X-Amz-Target`.
+    pub name: &'static str,
+    /// Caller authentication.
+    pub auth: Auth,
+    /// The handler.
+    pub handler: Handler,
+}
+
+/// Every cognito-idp operation Cognate answers.
+pub static USER_POOL_OPERATIONS: &[Operation] = &[
+    // User pools
+    Operation {
+        name: "CreateUserPool",
+        auth: Auth::Iam,
+        handler: op!(create_user_pool),
+    },
+    Operation {
+        name: "DescribeUserPool",
+        auth: Auth::Iam,
+        handler: op!(describe_user_pool),
+    },
+    Operation {
+        name: "UpdateUserPool",
+        auth: Auth::Iam,
+        handler: op!(update_user_pool),
+    },
+    Operation {
+        name: "DeleteUserPool",
+        auth: Auth::Iam,
+        handler: op!(delete_user_pool),
+    },
+    Operation {
+        name: "ListUserPools",
+        auth: Auth::Iam,
+        handler: op!(list_user_pools),
+    },
+    Operation {
+        name: "AddCustomAttributes",
+        auth: Auth::Iam,
+        handler: op!(add_custom_attributes),
+    },
+    Operation {
+        name: "TagResource",
+        auth: Auth::Iam,
+        handler: op!(tag_resource),
+    },
+    Operation {
+        name: "UntagResource",
+        auth: Auth::Iam,
+        handler: op!(untag_resource),
+    },
+    Operation {
+        name: "ListTagsForResource",
+        auth: Auth::Iam,
+        handler: op!(list_tags_for_resource),
+    },
+    // App clients
+    Operation {
+        name: "CreateUserPoolClient",
+        auth: Auth::Iam,
+        handler: op!(create_user_pool_client),
+    },
+    Operation {
+        name: "DescribeUserPoolClient",
+        auth: Auth::Iam,
+        handler: op!(describe_user_pool_client),
+    },
+    Operation {
+        name: "UpdateUserPoolClient",
+        auth: Auth::Iam,
+        handler: op!(update_user_pool_client),
+    },
+    Operation {
+        name: "DeleteUserPoolClient",
+        auth: Auth::Iam,
+        handler: op!(delete_user_pool_client),
+    },
+    Operation {
+        name: "ListUserPoolClients",
+        auth: Auth::Iam,
+        handler: op!(list_user_pool_clients),
+    },
+    // Users (admin)
+    Operation {
+        name: "AdminCreateUser",
+        auth: Auth::Iam,
+        handler: op!(admin_create_user),
+    },
+    Operation {
+        name: "AdminGetUser",
+        auth: Auth::Iam,
+        handler: op!(admin_get_user),
+    },
+    Operation {
+        name: "AdminUpdateUserAttributes",
+        auth: Auth::Iam,
+        handler: op!(admin_update_user_attributes),
+    },
+    Operation {
+        name: "AdminDeleteUserAttributes",
+        auth: Auth::Iam,
+        handler: op!(admin_delete_user_attributes),
+    },
+    Operation {
+        name: "AdminDisableUser",
+        auth: Auth::Iam,
+        handler: op!(admin_disable_user),
+    },
+    Operation {
+        name: "AdminEnableUser",
+        auth: Auth::Iam,
+        handler: op!(admin_enable_user),
+    },
+    Operation {
+        name: "AdminDeleteUser",
+        auth: Auth::Iam,
+        handler: op!(admin_delete_user),
+    },
+    Operation {
+        name: "AdminSetUserPassword",
+        auth: Auth::Iam,
+        handler: op!(admin_set_user_password),
+    },
+    Operation {
+        name: "AdminResetUserPassword",
+        auth: Auth::Iam,
+        handler: op!(admin_reset_user_password),
+    },
+    Operation {
+        name: "AdminConfirmSignUp",
+        auth: Auth::Iam,
+        handler: op!(admin_confirm_sign_up),
+    },
+    Operation {
+        name: "ListUsers",
+        auth: Auth::Iam,
+        handler: op!(list_users),
+    },
+    // Groups
+    Operation {
+        name: "CreateGroup",
+        auth: Auth::Iam,
+        handler: op!(create_group),
+    },
+    Operation {
+        name: "GetGroup",
+        auth: Auth::Iam,
+        handler: op!(get_group),
+    },
+    Operation {
+        name: "UpdateGroup",
+        auth: Auth::Iam,
+        handler: op!(update_group),
+    },
+    Operation {
+        name: "DeleteGroup",
+        auth: Auth::Iam,
+        handler: op!(delete_group),
+    },
+    Operation {
+        name: "ListGroups",
+        auth: Auth::Iam,
+        handler: op!(list_groups),
+    },
+    Operation {
+        name: "AdminAddUserToGroup",
+        auth: Auth::Iam,
+        handler: op!(admin_add_user_to_group),
+    },
+    Operation {
+        name: "AdminRemoveUserFromGroup",
+        auth: Auth::Iam,
+        handler: op!(admin_remove_user_from_group),
+    },
+    Operation {
+        name: "AdminListGroupsForUser",
+        auth: Auth::Iam,
+        handler: op!(admin_list_groups_for_user),
+    },
+    Operation {
+        name: "ListUsersInGroup",
+        auth: Auth::Iam,
+        handler: op!(list_users_in_group),
+    },
+];
+
+/// Looks up a cognito-idp operation by its name (the part after the dot).
+pub fn user_pool_operation(name: &str) -> Option<&'static Operation> {
+    USER_POOL_OPERATIONS.iter().find(|o| o.name == name)
+}
+
+/// Operations of the Cognito model that Cognate does not answer yet; they get
+/// `UnsupportedOperationException` rather than "unknown operation".
+pub fn is_known_user_pool_operation(name: &str) -> bool {
+    const MODEL: &[&str] = &[
+        "AdminDisableProviderForUser",
+        "AdminForgetDevice",
+        "AdminGetDevice",
+        "AdminGetUserAuthFactors",
+        "AdminInitiateAuth",
+        "AdminLinkProviderForUser",
+        "AdminListDevices",
+        "AdminListUserAuthEvents",
+        "AdminRespondToAuthChallenge",
+        "AdminSetUserMFAPreference",
+        "AdminSetUserSettings",
+        "AdminUpdateAuthEventFeedback",
+        "AdminUpdateDeviceStatus",
+        "AdminUserGlobalSignOut",
+        "AddUserPoolClientSecret",
+        "AssociateSoftwareToken",
+        "ChangePassword",
+        "CompleteWebAuthnRegistration",
+        "ConfirmDevice",
+        "ConfirmForgotPassword",
+        "ConfirmSignUp",
+        "CreateIdentityProvider",
+        "CreateManagedLoginBranding",
+        "CreateResourceServer",
+        "CreateTerms",
+        "CreateUserImportJob",
+        "CreateUserPoolDomain",
+        "DeleteIdentityProvider",
+        "DeleteManagedLoginBranding",
+        "DeleteResourceServer",
+        "DeleteTerms",
+        "DeleteUser",
+        "DeleteUserAttributes",
+        "DeleteUserPoolClientSecret",
+        "DeleteUserPoolDomain",
+        "DeleteWebAuthnCredential",
+        "DescribeIdentityProvider",
+        "DescribeManagedLoginBranding",
+        "DescribeManagedLoginBrandingByClient",
+        "DescribeResourceServer",
+        "DescribeRiskConfiguration",
+        "DescribeTerms",
+        "DescribeUserImportJob",
+        "DescribeUserPoolDomain",
+        "ForgetDevice",
+        "ForgotPassword",
+        "GetCSVHeader",
+        "GetDevice",
+        "GetIdentityProviderByIdentifier",
+        "GetLogDeliveryConfiguration",
+        "GetSigningCertificate",
+        "GetTokensFromRefreshToken",
+        "GetUICustomization",
+        "GetUser",
+        "GetUserAttributeVerificationCode",
+        "GetUserAuthFactors",
+        "GetUserPoolMfaConfig",
+        "GlobalSignOut",
+        "InitiateAuth",
+        "ListDevices",
+        "ListIdentityProviders",
+        "ListResourceServers",
+        "ListTerms",
+        "ListUserImportJobs",
+        "ListUserPoolClientSecrets",
+        "ListWebAuthnCredentials",
+        "ResendConfirmationCode",
+        "RespondToAuthChallenge",
+        "RevokeToken",
+        "SetLogDeliveryConfiguration",
+        "SetRiskConfiguration",
+        "SetUICustomization",
+        "SetUserMFAPreference",
+        "SetUserPoolMfaConfig",
+        "SetUserSettings",
+        "SignUp",
+        "StartUserImportJob",
+        "StartWebAuthnRegistration",
+        "StopUserImportJob",
+        "UpdateAuthEventFeedback",
+        "UpdateDeviceStatus",
+        "UpdateIdentityProvider",
+        "UpdateManagedLoginBranding",
+        "UpdateResourceServer",
+        "UpdateTerms",
+        "UpdateUserAttributes",
+        "UpdateUserPoolDomain",
+        "VerifySoftwareToken",
+        "VerifyUserAttribute",
+        "GetProvisionedLimit",
+        "UpdateProvisionedLimit",
+        "CreateUserPoolReplica",
+        "DeleteUserPoolReplica",
+        "ListUserPoolReplicas",
+        "UpdateUserPoolReplica",
+    ];
+    MODEL.contains(&name)
+}

@@ -1,0 +1,267 @@
+//! Server settings: listen address, data directory, database, region, public URL and
+//! admin credentials. Pool settings live in the database, not here.
+//!
+//! Values are layered: built-in defaults, then the TOML file given with `--config`,
+//! then `COGNATE_*` environment variables (`COGNATE_LISTEN`, `COGNATE_DATA_DIR`, ...;
+//! `__` separates nested keys). Unknown keys are refused, naming the key.
+
+use secrecy::SecretString;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Every server setting.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Address to listen on (`COGNATE_LISTEN`), default `127.0.0.1:9229`.
+    pub listen: SocketAddr,
+    /// Directory for the SQLite database and generated keys (`COGNATE_DATA_DIR`).
+    pub data_dir: PathBuf,
+    /// `postgres://` URL selecting PostgreSQL (`COGNATE_DATABASE_URL`); absent means SQLite.
+    pub database_url: Option<SecretString>,
+    /// AWS region used in ids, ARNs and signature scopes (`COGNATE_REGION`).
+    pub region: String,
+    /// Twelve-digit account id used in ARNs (`COGNATE_ACCOUNT_ID`).
+    pub account_id: String,
+    /// Externally visible base URL (`COGNATE_PUBLIC_URL`), default `http://<listen>`.
+    pub public_url: Option<String>,
+    /// Access key id for SigV4-signed admin calls (`COGNATE_ADMIN_ACCESS_KEY_ID`).
+    pub admin_access_key_id: Option<String>,
+    /// Its secret (`COGNATE_ADMIN_SECRET_ACCESS_KEY`).
+    pub admin_secret_access_key: Option<SecretString>,
+    /// Log filter in `tracing` syntax (`COGNATE_LOG`), default `info`.
+    pub log: String,
+    /// `text` or `json` (`COGNATE_LOG_FORMAT`).
+    pub log_format: LogFormat,
+    /// Largest accepted request body in bytes (`COGNATE_MAX_BODY_BYTES`).
+    pub max_body_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 9229)),
+            data_dir: PathBuf::from("./cognate-data"),
+            database_url: None,
+            region: "us-east-1".into(),
+            account_id: "000000000000".into(),
+            public_url: None,
+            admin_access_key_id: None,
+            admin_secret_access_key: None,
+            log: "info".into(),
+            log_format: LogFormat::Text,
+            max_body_bytes: 2 * 1024 * 1024,
+        }
+    }
+}
+
+/// A setting that could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A value is missing, mistyped or unknown.
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+}
+
+/// Environment variables with the `COGNATE_` prefix that are not settings.
+const NOT_SETTINGS: &[&str] = &["COGNATE_TEST_", "COGNATE_CONFIG"];
+
+impl Config {
+    /// Loads defaults, then `file` (if any), then the process environment.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        Self::load_from(file, std::env::vars())
+    }
+
+    /// Like [`Config::load`] with an explicit environment (for tests).
+    pub fn load_from(
+        file: Option<&Path>,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Self, ConfigError> {
+        let mut table = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+                    path: path.to_owned(),
+                    source,
+                })?;
+                text.parse::<toml::Table>()
+                    .map_err(|e| ConfigError::Invalid(format!("{}: {e}", path.display())))?
+            }
+            None => toml::Table::new(),
+        };
+        for (key, value) in env {
+            let Some(rest) = key.strip_prefix("COGNATE_") else {
+                continue;
+            };
+            if NOT_SETTINGS.iter().any(|p| key.starts_with(p)) || rest.is_empty() {
+                continue;
+            }
+            let path: Vec<String> = rest.split("__").map(str::to_lowercase).collect();
+            insert(&mut table, &path, &key, value)?;
+        }
+        let config: Config = toml::Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| ConfigError::Invalid(e.message().to_owned()))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        if self.region.is_empty()
+            || !self
+                .region
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-')
+        {
+            return Err(ConfigError::Invalid(format!(
+                "region: {:?} is not a region name",
+                self.region
+            )));
+        }
+        if self.account_id.len() != 12 || !self.account_id.chars().all(|c| c.is_ascii_digit()) {
+            return Err(ConfigError::Invalid("account_id: must be 12 digits".into()));
+        }
+        if self.admin_access_key_id.is_some() != self.admin_secret_access_key.is_some() {
+            return Err(ConfigError::Invalid(
+                "admin_access_key_id and admin_secret_access_key must be set together".into(),
+            ));
+        }
+        if let Some(url) = &self.public_url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(ConfigError::Invalid(
+                    "public_url: must start with http:// or https://".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The public base URL without a trailing slash.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(u) => u.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.listen),
+        }
+    }
+}
+
+/// Places an environment value into the table; numbers and booleans are typed so
+/// that numeric settings can come from the environment too.
+fn insert(
+    table: &mut toml::Table,
+    path: &[String],
+    env_key: &str,
+    value: String,
+) -> Result<(), ConfigError> {
+    match path {
+        [last] => {
+            let typed = if let Ok(n) = value.parse::<i64>() {
+                if matches!(last.as_str(), "max_body_bytes") {
+                    toml::Value::Integer(n)
+                } else {
+                    toml::Value::String(value)
+                }
+            } else if let Ok(b) = value.parse::<bool>() {
+                toml::Value::Boolean(b)
+            } else {
+                toml::Value::String(value)
+            };
+            table.insert(last.clone(), typed);
+            Ok(())
+        }
+        [first, rest @ ..] => {
+            let entry = table
+                .entry(first.clone())
+                .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            match entry {
+                toml::Value::Table(t) => insert(t, rest, env_key, value),
+                _ => Err(ConfigError::Invalid(format!(
+                    "{env_key}: {first} is not a section"
+                ))),
+            }
+        }
+        [] => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::ExposeSecret;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_then_environment() {
+        let c = Config::load_from(
+            None,
+            env(&[
+                ("COGNATE_LISTEN", "0.0.0.0:8080"),
+                ("COGNATE_REGION", "eu-west-1"),
+                ("COGNATE_TEST_DATABASE_URL", "x"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.listen.port(), 8080);
+        assert_eq!(c.region, "eu-west-1");
+        assert_eq!(c.public_url(), "http://0.0.0.0:8080");
+        assert!(c.database_url.is_none());
+    }
+
+    #[test]
+    fn unknown_keys_are_named() {
+        let err = Config::load_from(None, env(&[("COGNATE_LISTN", "x")])).unwrap_err();
+        assert!(err.to_string().contains("listn"), "{err}");
+    }
+
+    #[test]
+    fn file_is_overridden_by_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(
+            &path,
+            "region = \"ap-south-1\"\ndatabase_url = \"postgres://x/y\"\nmax_body_bytes = 10\n",
+        )
+        .unwrap();
+        let c = Config::load_from(
+            Some(&path),
+            env(&[
+                ("COGNATE_REGION", "us-west-2"),
+                ("COGNATE_MAX_BODY_BYTES", "20"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.region, "us-west-2");
+        assert_eq!(c.max_body_bytes, 20);
+        assert_eq!(c.database_url.unwrap().expose_secret(), "postgres://x/y");
+    }
+
+    #[test]
+    fn half_an_admin_key_is_refused() {
+        assert!(Config::load_from(None, env(&[("COGNATE_ADMIN_ACCESS_KEY_ID", "AKIA")])).is_err());
+    }
+}

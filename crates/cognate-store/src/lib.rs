@@ -1,0 +1,22 @@
+//! Cognate's storage: the [`cognate_core::store::Store`] contract on SQLite (the
+//! embedded default) and PostgreSQL (for several nodes sharing one database).
+//!
+//! Both backends run the same portable SQL through sqlx's `Any` driver; each owns its
+//! schema migrations (`migrations/sqlite`, `migrations/postgres`, same numbers and
+//! names), embedded in the binary and applied at start. Callers never branch on the
+//! backend. Tested with the bundled SQLite 3.4x and PostgreSQL 15.
+//!
+//! SQLite runs in WAL mode with `synchronous=FULL` (an acknowledged write survives a
+//! power cut), a 5 s busy timeout, one writer connection (writes queue in the pool
+//! instead of failing with `SQLITE_BUSY`) and a separate pool of read-only readers,
+//! so readers never wait for writers.
+
+mod clients;
+mod connect;
+mod error;
+mod groups;
+mod pools;
+mod rows;
+mod users;
+
+pub use connect::{Backend, SqlStore};
