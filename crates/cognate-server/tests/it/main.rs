@@ -1,1 +1,8 @@
+//! Integration tests: the real server driven by the official AWS SDK for Rust and by
+//! raw HTTP, on SQLite and (when configured) PostgreSQL.
+#![allow(clippy::unwrap_used, clippy::expect_used, unreachable_pub)]
 
+#[macro_use]
+mod helpers;
+
+mod smoke;

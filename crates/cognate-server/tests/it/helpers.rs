@@ -1,0 +1,196 @@
+//! Test harness: starts the real server on an ephemeral port (SQLite in a temp dir, or
+//! a fresh PostgreSQL database when `COGNATE_TEST_DATABASE_URL` is set) and builds
+//! official AWS SDK clients against it.
+
+use aws_sdk_cognitoidentityprovider as idp;
+use cognate_core::clock::{Clock, FixedClock, SystemClock};
+use cognate_server::{Config, Server};
+use idp::config::retry::RetryConfig;
+use idp::config::{BehaviorVersion, Credentials, Region};
+use secrecy::SecretString;
+use std::sync::Arc;
+
+pub const KEY_ID: &str = "AKIATESTADMINKEY0001";
+pub const SECRET: &str = "testSecretKeyForTheCognateAdminApi0000001";
+pub const REGION: &str = "us-east-1";
+
+/// Which database a test runs on.
+#[derive(Debug, Clone)]
+pub enum Db {
+    Sqlite,
+    Postgres(String),
+}
+
+/// A running server and clients for it.
+pub struct TestApp {
+    pub url: String,
+    pub clock: FixedClock,
+    pub idp: idp::Client,
+    pub data_dir: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// An SDK client for `url` signing with the given key.
+pub fn idp_client(url: &str, key: &str, secret: &str) -> idp::Client {
+    let conf = idp::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(REGION))
+        .credentials_provider(Credentials::new(key, secret, None, None, "test"))
+        .endpoint_url(url)
+        .retry_config(RetryConfig::disabled())
+        .build();
+    idp::Client::from_conf(conf)
+}
+
+/// The PostgreSQL URL for tests, or `None` (with a notice) when not configured.
+pub fn postgres_url() -> Option<String> {
+    match std::env::var("COGNATE_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            eprintln!(
+                "notice: COGNATE_TEST_DATABASE_URL is not set; skipping the PostgreSQL run of this test"
+            );
+            None
+        }
+    }
+}
+
+/// Creates a fresh database on the test server and returns its URL.
+pub async fn fresh_postgres_database(base: &str) -> String {
+    use sqlx::Connection;
+    let name = format!("cognate_it_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = sqlx::PgConnection::connect(base)
+        .await
+        .expect("connect to COGNATE_TEST_DATABASE_URL");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .expect("create test database");
+    let (prefix, _) = base.rsplit_once('/').expect("database URL has a path");
+    let query = base
+        .split_once('?')
+        .map(|(_, q)| format!("?{q}"))
+        .unwrap_or_default();
+    format!("{prefix}/{name}{query}")
+}
+
+fn now_millis() -> i64 {
+    SystemClock.now_millis()
+}
+
+/// Settings for a test server on `db` with a fixed admin key.
+pub fn test_config(db: &Db, data_dir: &std::path::Path) -> Config {
+    let mut config = Config::default();
+    config.listen = "127.0.0.1:0".parse().expect("address");
+    config.data_dir = data_dir.to_owned();
+    config.admin_access_key_id = Some(KEY_ID.into());
+    config.admin_secret_access_key = Some(SecretString::from(SECRET));
+    if let Db::Postgres(url) = db {
+        config.database_url = Some(SecretString::from(url.clone()));
+    }
+    config
+}
+
+/// Starts a server built from `config` with a clock stopped at the current time.
+pub async fn spawn_with(config: Config, dir: tempfile::TempDir) -> TestApp {
+    let clock = FixedClock::at(now_millis());
+    let data_dir = config.data_dir.clone();
+    let server = Server::build_with_clock(config, Arc::new(clock.clone()))
+        .await
+        .expect("server starts");
+    let url = format!("http://{}", server.local_addr());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(server.run_until(async {
+        let _ = rx.await;
+    }));
+    TestApp {
+        idp: idp_client(&url, KEY_ID, SECRET),
+        url,
+        clock,
+        data_dir,
+        _dir: dir,
+        shutdown: Some(tx),
+    }
+}
+
+/// Starts a server on the given backend.
+pub async fn spawn_app(db: Db) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = match db {
+        Db::Postgres(base) => Db::Postgres(fresh_postgres_database(&base).await),
+        other => other,
+    };
+    spawn_with(test_config(&db, dir.path()), dir).await
+}
+
+impl TestApp {
+    /// An SDK client signing with other credentials.
+    pub fn idp_with(&self, key: &str, secret: &str) -> idp::Client {
+        idp_client(&self.url, key, secret)
+    }
+
+    /// Creates a pool with default settings and returns its id.
+    pub async fn create_pool(&self, name: &str) -> String {
+        self.idp
+            .create_user_pool()
+            .pool_name(name)
+            .send()
+            .await
+            .expect("create pool")
+            .user_pool
+            .and_then(|p| p.id)
+            .expect("pool id")
+    }
+
+    /// Posts a raw, unsigned AWS JSON request.
+    pub async fn raw(&self, target: &str, body: impl Into<reqwest::Body>) -> reqwest::Response {
+        reqwest::Client::new()
+            .post(&self.url)
+            .header("x-amz-target", target)
+            .header("content-type", "application/x-amz-json-1.1")
+            .body(body)
+            .send()
+            .await
+            .expect("request")
+    }
+}
+
+/// Declares each test twice: on SQLite, and on PostgreSQL when
+/// `COGNATE_TEST_DATABASE_URL` is set (otherwise that run prints a notice and passes).
+#[macro_export]
+macro_rules! backend_tests {
+    ($(async fn $name:ident($app:ident) $body:block)*) => {
+        mod sqlite {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let $app = $crate::helpers::spawn_app($crate::helpers::Db::Sqlite).await;
+                    $body
+                }
+            )*
+        }
+        mod postgres {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let Some(url) = $crate::helpers::postgres_url() else { return };
+                    let $app = $crate::helpers::spawn_app($crate::helpers::Db::Postgres(url)).await;
+                    $body
+                }
+            )*
+        }
+    };
+}
