@@ -89,14 +89,12 @@ impl Validator {
         pattern: &str,
         ok: impl Fn(&str) -> bool,
     ) -> &mut Self {
-        if let Some(v) = value {
-            if !ok(v) {
-                self.fail(
-                    shown(v, false),
-                    field,
-                    &format!("Member must satisfy regular expression pattern: {pattern}"),
-                );
-            }
+        if let Some(v) = value.filter(|v| !ok(v)) {
+            self.fail(
+                shown(v, false),
+                field,
+                &format!("Member must satisfy regular expression pattern: {pattern}"),
+            );
         }
         self
     }
@@ -123,17 +121,9 @@ impl Validator {
 
     /// Enum membership, checked when the value is present.
     pub fn one_of(&mut self, field: &str, value: Option<&str>, allowed: &[&str]) -> &mut Self {
-        if let Some(v) = value {
-            if !allowed.contains(&v) {
-                self.fail(
-                    shown(v, false),
-                    field,
-                    &format!(
-                        "Member must satisfy enum value set: [{}]",
-                        allowed.join(", ")
-                    ),
-                );
-            }
+        if let Some(v) = value.filter(|v| !allowed.contains(v)) {
+            let constraint = format!("Member must satisfy enum value set: [{}]", allowed.join(", "));
+            self.fail(shown(v, false), field, &constraint);
         }
         self
     }
@@ -153,14 +143,12 @@ impl Validator {
 
     /// Number of elements in a list, checked when present.
     pub fn count(&mut self, field: &str, n: Option<usize>, min: usize, max: usize) -> &mut Self {
-        if let Some(n) = n {
-            if n < min || n > max {
-                self.fail(
-                    format!("Value with {n} elements"),
-                    field,
-                    &format!("Member must have length between {min} and {max}"),
-                );
-            }
+        if let Some(n) = n.filter(|n| *n < min || *n > max) {
+            self.fail(
+                format!("Value with {n} elements"),
+                field,
+                &format!("Member must have length between {min} and {max}"),
+            );
         }
         self
     }

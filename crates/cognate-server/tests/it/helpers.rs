@@ -194,3 +194,58 @@ macro_rules! backend_tests {
         }
     };
 }
+
+/// Signs a request with the official AWS SigV4 signer; returns the headers to send
+/// (the given ones plus `authorization` and `x-amz-date`).
+pub fn sign(url: &str, key: &str, secret: &str, service: &str, at: std::time::SystemTime, mut headers: Vec<(String, String)>, body: &[u8]) -> Vec<(String, String)> {
+    use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
+    use aws_sigv4::sign::v4;
+    let identity = Credentials::new(key, secret, None, None, "test").into();
+    let params = v4::SigningParams::builder()
+        .identity(&identity)
+        .region(REGION)
+        .name(service)
+        .time(at)
+        .settings(SigningSettings::default())
+        .build()
+        .expect("signing params")
+        .into();
+    let signable = SignableRequest::new(
+        "POST",
+        url,
+        headers.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        SignableBody::Bytes(body),
+    )
+    .expect("signable request");
+    let (instructions, _) = sign(signable, &params).expect("signature").into_parts();
+    headers.extend(instructions.headers().map(|(k, v)| (k.to_owned(), v.to_owned())));
+    headers
+}
+
+/// Sends a request with the given headers (the `host` header is set by the client).
+pub async fn send_with_headers(url: &str, headers: &[(String, String)], body: impl Into<reqwest::Body>) -> reqwest::Response {
+    let mut builder = reqwest::Client::new().post(url);
+    for (k, v) in headers {
+        if k != "host" {
+            builder = builder.header(k, v);
+        }
+    }
+    builder.body(body).send().await.expect("request")
+}
+
+impl TestApp {
+    /// The base headers of an AWS JSON call to `target`.
+    pub fn json_headers(&self, target: &str) -> Vec<(String, String)> {
+        vec![
+            ("host".into(), self.url.trim_start_matches("http://").to_owned()),
+            ("content-type".into(), "application/x-amz-json-1.1".into()),
+            ("x-amz-target".into(), target.into()),
+        ]
+    }
+
+    /// Posts a raw body signed with the admin key (for bodies the SDK cannot produce).
+    pub async fn signed_raw(&self, target: &str, body: &str) -> reqwest::Response {
+        let headers = sign(&self.url, KEY_ID, SECRET, "cognito-idp", std::time::SystemTime::now(), self.json_headers(target), body.as_bytes());
+        send_with_headers(&self.url, &headers, body.to_owned()).await
+    }
+}

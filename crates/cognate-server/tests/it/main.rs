@@ -5,4 +5,7 @@
 #[macro_use]
 mod helpers;
 
+mod admin_auth;
+mod protocol;
+mod readme;
 mod smoke;
