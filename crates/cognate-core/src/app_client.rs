@@ -235,12 +235,12 @@ fn check_consistency(
     for url in s.callback_urls.iter().chain(s.logout_urls.iter()).flatten() {
         check_redirect_url(url)?;
     }
-    if let Some(d) = &s.default_redirect_uri {
-        if !s.callback_urls.as_ref().is_some_and(|c| c.contains(d)) {
-            return Err(invalid(
-                "DefaultRedirectURI must be one of the CallbackURLs.",
-            ));
-        }
+    if let Some(d) = &s.default_redirect_uri
+        && !s.callback_urls.as_ref().is_some_and(|c| c.contains(d))
+    {
+        return Err(invalid(
+            "DefaultRedirectURI must be one of the CallbackURLs.",
+        ));
     }
     if s.allowed_o_auth_flows_user_pool_client == Some(true) && oauth_flows.is_empty() {
         return Err(invalid(
@@ -363,7 +363,14 @@ impl Core {
         }
         let pool = self.load_pool(&pool_id).await?;
         let secret = match (req.client_secret, req.generate_secret.unwrap_or(false)) {
-            (Some(s), _) => Some(s),
+            // The model: "You cannot specify both GenerateSecret as true and provide a
+            // ClientSecret value."
+            (Some(_), true) => {
+                return Err(invalid(
+                    "ClientSecret cannot be provided when GenerateSecret is true.",
+                ));
+            }
+            (Some(s), false) => Some(s),
             (None, true) => Some(ids::client_secret()),
             (None, false) => None,
         };
@@ -495,6 +502,7 @@ impl Core {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -33,6 +33,27 @@ pub enum CoreError {
     /// Password breaks the pool's policy.
     #[error("Password did not conform with policy: {0}")]
     InvalidPassword(String),
+    /// Wrong one-time code.
+    #[error("{0}")]
+    CodeMismatch(String),
+    /// No code, or the code expired.
+    #[error("Invalid code provided, please request a code again.")]
+    ExpiredCode,
+    /// The user has not confirmed sign-up.
+    #[error("User is not confirmed.")]
+    UserNotConfirmed,
+    /// The user must reset the password with a code.
+    #[error("Password reset required for the user")]
+    PasswordResetRequired,
+    /// A token of the wrong kind was sent.
+    #[error("{0}")]
+    UnsupportedTokenType(String),
+    /// A rotated refresh token was used after its grace period.
+    #[error("Refresh token has been used already.")]
+    RefreshTokenReuse,
+    /// Too many requests from this caller.
+    #[error("{0}")]
+    TooManyRequests(String),
     /// A quota or per-user limit was reached.
     #[error("{0}")]
     LimitExceeded(String),
@@ -59,6 +80,13 @@ impl CoreError {
             CoreError::GroupExists(_) => ErrorType::GroupExists,
             CoreError::NotAuthorized(_) => ErrorType::NotAuthorized,
             CoreError::InvalidPassword(_) => ErrorType::InvalidPassword,
+            CoreError::CodeMismatch(_) => ErrorType::CodeMismatch,
+            CoreError::ExpiredCode => ErrorType::ExpiredCode,
+            CoreError::UserNotConfirmed => ErrorType::UserNotConfirmed,
+            CoreError::PasswordResetRequired => ErrorType::PasswordResetRequired,
+            CoreError::UnsupportedTokenType(_) => ErrorType::UnsupportedTokenType,
+            CoreError::RefreshTokenReuse => ErrorType::RefreshTokenReuse,
+            CoreError::TooManyRequests(_) => ErrorType::TooManyRequests,
             CoreError::LimitExceeded(_) => ErrorType::LimitExceeded,
             CoreError::ConcurrentModification => ErrorType::ConcurrentModification,
             CoreError::UnsupportedOperation(_) => ErrorType::UnsupportedOperation,
@@ -72,6 +100,11 @@ impl CoreError {
             CoreError::Internal(_) => "An internal error occurred.".into(),
             other => other.to_string(),
         }
+    }
+
+    /// `NotAuthorizedException` with `Incorrect username or password.`
+    pub fn bad_credentials() -> Self {
+        CoreError::NotAuthorized("Incorrect username or password.".into())
     }
 
     pub(crate) fn pool_not_found(id: &str) -> Self {

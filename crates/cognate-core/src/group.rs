@@ -13,6 +13,26 @@ use cognate_proto::validate::{self as v, Validator};
 /// Most groups one user may belong to.
 pub const MAX_GROUPS_PER_USER: i64 = 100;
 
+/// The model's pattern for `ArnType`.
+const ARN_PATTERN: &str = "arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:([\\w+=/,.@-]*)?:[0-9]+:[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?";
+
+/// Matches [`ARN_PATTERN`] in full: `arn:<partition>:<service>:<region?>:<account digits>:`
+/// then one to three resource parts.
+fn is_arn(arn: &str) -> bool {
+    let word = |s: &str| {
+        s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_+=/,.@-".contains(c))
+    };
+    let parts: Vec<&str> = arn.split(':').collect();
+    (6..=8).contains(&parts.len())
+        && parts[0] == "arn"
+        && parts[1..3].iter().all(|p| !p.is_empty() && word(p))
+        && word(parts[3])
+        && !parts[4].is_empty()
+        && parts[4].chars().all(|c| c.is_ascii_digit())
+        && parts[5..].iter().all(|p| !p.is_empty() && word(p))
+}
+
 fn check_group_name(name: &Option<String>, val: &mut Validator) {
     val.required("groupName", name)
         .len("groupName", name.as_deref(), 1, 128)
@@ -46,9 +66,7 @@ impl Core {
         check_group_name(&req.group_name, &mut val);
         val.len("description", req.description.as_deref(), 0, 2048)
             .len("roleArn", req.role_arn.as_deref(), 20, 2048)
-            .pattern("roleArn", req.role_arn.as_deref(), "arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:([\\w+=/,.@-]*)?:[0-9]+:[\\w+=/,.@-]+(:[\\w+=/,.@-]+)?(:[\\w+=/,.@-]+)?", |a| {
-                a.starts_with("arn:") && a.split(':').count() >= 6
-            })
+            .pattern("roleArn", req.role_arn.as_deref(), ARN_PATTERN, is_arn)
             .range("precedence", req.precedence, 0, i32::MAX as i64);
         val.finish().map_err(CoreError::InvalidParameter)
     }
@@ -98,7 +116,9 @@ impl Core {
         Ok(GroupResponse { group: to_wire(g) })
     }
 
-    /// `UpdateGroup`: description, role and precedence are replaced by what is sent.
+    /// `UpdateGroup`: each of description, role and precedence that is sent replaces the
+    /// stored one; omitted ones are kept ("updates any of the properties", per the API
+    /// reference, whose example omits `RoleArn` and still returns the group's role).
     pub async fn update_group(&self, req: GroupRequest) -> CoreResult<GroupResponse> {
         let pool_id = check_pool_id(&req.user_pool_id)?.to_owned();
         Self::check_group_request(&req)?;
@@ -106,9 +126,15 @@ impl Core {
         let mut g = self
             .load_group(&pool_id, req.group_name.as_deref().unwrap_or_default())
             .await?;
-        g.description = req.description;
-        g.role_arn = req.role_arn;
-        g.precedence = req.precedence;
+        if req.description.is_some() {
+            g.description = req.description;
+        }
+        if req.role_arn.is_some() {
+            g.role_arn = req.role_arn;
+        }
+        if req.precedence.is_some() {
+            g.precedence = req.precedence;
+        }
         g.updated_at = self.now();
         match self.store.update_group(&g).await {
             Err(StoreError::NotFound) => Err(group_not_found(&g.name)),
@@ -267,5 +293,32 @@ fn page_of_groups(mut groups: Vec<GroupRecord>, limit: usize, scope: &str) -> Li
     ListGroupsResponse {
         groups: groups.into_iter().map(to_wire).collect(),
         next_token,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_arns_follow_the_model_pattern() {
+        for ok in [
+            "arn:aws:iam::123456789012:role/readers",
+            "arn:aws-cn:iam::123456789012:role/path/to/role",
+            "arn:aws:iam:us-east-1:1:role:x:y",
+        ] {
+            assert!(is_arn(ok), "{ok}");
+        }
+        for bad in [
+            "not-an-arn",
+            "arn:aws:iam::role",
+            "arn:aws:iam::notdigits:role/x",
+            "arn::iam::123456789012:role/x",
+            "arn:aws:iam::123456789012:",
+            "arn:aws:iam::123456789012:role x",
+            "arn:aws:iam::1:a:b:c:d",
+        ] {
+            assert!(!is_arn(bad), "{bad}");
+        }
     }
 }

@@ -107,13 +107,12 @@ impl SignInConfig {
             .alias_attributes
             .iter()
             .any(|a| a == "preferred_username")
+            && let Some(v) = attr("preferred_username")
         {
-            if let Some(v) = attr("preferred_username") {
-                out.push(Login {
-                    kind: "preferred_username",
-                    value: self.normalize(v),
-                });
-            }
+            out.push(Login {
+                kind: "preferred_username",
+                value: self.normalize(v),
+            });
         }
         // A user may repeat its own identifier (username == preferred_username).
         let mut seen = std::collections::HashSet::new();
@@ -121,7 +120,24 @@ impl SignInConfig {
         out
     }
 
-    /// The error for a taken login of `kind`.
+    /// True when `kind` is an email or phone alias, which only counts once verified.
+    pub fn is_verifiable_alias(&self, kind: &str) -> bool {
+        (kind == "email" || kind == "phone_number")
+            && self.alias_attributes.iter().any(|a| a == kind)
+    }
+
+    /// The error for a login of `kind` taken by another user when an existing user
+    /// changes: an email or phone number is then an alias even in pools that sign in
+    /// with it (AdminUpdateUserAttributes lists AliasExistsException, not
+    /// UsernameExistsException).
+    pub fn update_conflict_error(&self, kind: &str) -> CoreError {
+        match kind {
+            "username" | "sub" => self.conflict_error(kind),
+            k => CoreError::AliasExists(k.to_owned()),
+        }
+    }
+
+    /// The error for a taken login of `kind` when a user is created.
     pub fn conflict_error(&self, kind: &str) -> CoreError {
         match kind {
             "username" | "sub" => CoreError::UsernameExists("User account already exists".into()),

@@ -6,16 +6,22 @@
 #![warn(missing_docs)]
 
 pub mod app_client;
+pub mod auth;
 pub mod clock;
+pub mod codes;
+pub mod crypto;
 pub mod error;
 pub mod group;
 pub mod identifiers;
 pub mod ids;
 pub mod list_users;
+pub mod messages;
 pub mod paging;
 pub mod password;
 pub mod schema;
+pub mod srp;
 pub mod store;
+pub mod token;
 pub mod user;
 pub mod user_pool;
 
@@ -33,6 +39,9 @@ pub struct CoreSettings {
     pub region: String,
     /// Twelve-digit account id used in ARNs.
     pub account_id: String,
+    /// Externally visible base URL without a trailing slash; token issuers are
+    /// `<public_url>/<pool id>`.
+    pub public_url: String,
 }
 
 /// The domain service: every Cognito operation Cognate implements.
@@ -42,6 +51,9 @@ pub struct Core {
     clock: Arc<dyn Clock>,
     passwords: PasswordHasher,
     settings: CoreSettings,
+    server_key: crypto::ServerKey,
+    key_cache: auth::keys::KeyCache,
+    dummy_hash: auth::credentials::DummyHash,
 }
 
 impl Core {
@@ -51,12 +63,16 @@ impl Core {
         clock: Arc<dyn Clock>,
         passwords: PasswordHasher,
         settings: CoreSettings,
+        server_key: crypto::ServerKey,
     ) -> Self {
         Self {
             store,
             clock,
             passwords,
             settings,
+            server_key,
+            key_cache: Default::default(),
+            dummy_hash: Default::default(),
         }
     }
 

@@ -228,12 +228,11 @@ pub fn check_value(attr: &SchemaAttribute, name: &str, value: &str) -> CoreResul
                 .filter(|f| f.is_finite())
                 .map(|f| f as i128)
                 .ok_or_else(|| schema_error(name, "Number attribute value is not a number."))?;
-            if let Some(c) = &attr.number_attribute_constraints {
-                if bound(&c.min_value).is_some_and(|m| n < m)
-                    || bound(&c.max_value).is_some_and(|m| n > m)
-                {
-                    return Err(schema_error(name, "Number is outside the allowed range."));
-                }
+            if let Some(c) = &attr.number_attribute_constraints
+                && (bound(&c.min_value).is_some_and(|m| n < m)
+                    || bound(&c.max_value).is_some_and(|m| n > m))
+            {
+                return Err(schema_error(name, "Number is outside the allowed range."));
             }
         }
         "String" => {
@@ -329,6 +328,7 @@ pub fn check_attributes(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

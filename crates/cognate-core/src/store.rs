@@ -141,6 +141,8 @@ pub struct UserWrite {
     pub index: Vec<(String, String)>,
     /// Messages to queue with the change.
     pub outbox: Vec<OutboundMessage>,
+    /// A new SRP verifier, written with the password hash.
+    pub srp: Option<SrpCredential>,
 }
 
 /// A `ListUsers` filter resolved against the index.
@@ -287,9 +289,204 @@ pub trait GroupStore: Send + Sync {
     ) -> StoreResult<Vec<UserRecord>>;
 }
 
+/// A pool's RS256 signing key; the private key is sealed with the server key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SigningKeyRecord {
+    /// Key id (`kid`).
+    pub kid: String,
+    /// Owning pool.
+    pub pool_id: String,
+    /// `id` or `access`.
+    pub purpose: String,
+    /// 1 for the first key of a purpose, +1 per rotation.
+    pub generation: i64,
+    /// Sealed PKCS#8 DER.
+    pub private_key: Vec<u8>,
+    /// Public JWK as JSON text.
+    pub public_jwk: String,
+    /// Creation time.
+    pub created_at: Millis,
+    /// When a newer key replaced this one (still published until its tokens expire).
+    pub retired_at: Option<Millis>,
+}
+
+/// A user's SRP verifier; `verifier` is sealed with the server key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SrpCredential {
+    /// Hex salt.
+    pub salt: String,
+    /// Sealed verifier bytes.
+    pub verifier: Vec<u8>,
+}
+
+/// A refresh token, known to the store only by its keyed hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefreshTokenRecord {
+    /// Keyed hash of the token.
+    pub token_hash: String,
+    /// Owning pool.
+    pub pool_id: String,
+    /// The only client that may use it.
+    pub client_id: String,
+    /// Owner.
+    pub user_id: i64,
+    /// Token family: shared by every token derived from one authentication.
+    pub origin_jti: String,
+    /// Original authentication time (epoch seconds).
+    pub auth_time: i64,
+    /// Remembered device the session is bound to.
+    pub device_key: Option<String>,
+    /// Issue time.
+    pub created_at: Millis,
+    /// Expiry.
+    pub expires_at: Millis,
+    /// When rotation replaced it (usable for the grace period after).
+    pub replaced_at: Option<Millis>,
+    /// When it was revoked.
+    pub revoked_at: Option<Millis>,
+}
+
+/// A one-time code, stored as a keyed hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeRecord {
+    /// Owner.
+    pub user_id: i64,
+    /// What it confirms (`sign_up`, `forgot_password`, `verify:email`, ...).
+    pub purpose: String,
+    /// Keyed hash of the code.
+    pub code_hash: String,
+    /// Expiry.
+    pub expires_at: Millis,
+    /// Wrong guesses still allowed.
+    pub attempts_left: i64,
+    /// Issue time.
+    pub created_at: Millis,
+}
+
+/// A queued message with its delivery bookkeeping.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueuedMessage {
+    /// Queue id.
+    pub id: i64,
+    /// The message.
+    pub message: OutboundMessage,
+    /// Delivery attempts so far, including the current one.
+    pub attempts: i64,
+}
+
+/// Signing keys.
+#[async_trait]
+pub trait KeyStore: Send + Sync {
+    /// Inserts a key; a taken `(pool, purpose, generation)` gives `Conflict{what: "signing_key"}`.
+    /// Keys of the same purpose still active get `retired_at = key.created_at`.
+    async fn insert_signing_key(&self, key: &SigningKeyRecord) -> StoreResult<()>;
+    /// All keys of a pool, oldest generation first.
+    async fn signing_keys(&self, pool_id: &str) -> StoreResult<Vec<SigningKeyRecord>>;
+}
+
+/// Password verifiers, refresh tokens and revocation.
+#[async_trait]
+pub trait TokenStore: Send + Sync {
+    /// Reads a user by store id (refresh tokens refer to users this way).
+    async fn get_user_by_id(&self, user_id: i64) -> StoreResult<Option<UserRecord>>;
+    /// A user's SRP verifier.
+    async fn get_srp(&self, user_id: i64) -> StoreResult<Option<SrpCredential>>;
+    /// Inserts a refresh token.
+    async fn insert_refresh_token(&self, token: &RefreshTokenRecord) -> StoreResult<()>;
+    /// Reads a refresh token by hash.
+    async fn get_refresh_token(&self, token_hash: &str) -> StoreResult<Option<RefreshTokenRecord>>;
+    /// Rotation: marks `old_hash` replaced at `now` (only if not yet replaced) and
+    /// inserts `new`, atomically; false if the old token was already replaced.
+    async fn rotate_refresh_token(
+        &self,
+        old_hash: &str,
+        now: Millis,
+        new: &RefreshTokenRecord,
+    ) -> StoreResult<bool>;
+    /// Revokes a token family: its refresh tokens and every access token it minted.
+    async fn revoke_origin(
+        &self,
+        origin_jti: &str,
+        now: Millis,
+        expires_at: Millis,
+    ) -> StoreResult<()>;
+    /// Whether a token family is revoked.
+    async fn is_origin_revoked(&self, origin_jti: &str) -> StoreResult<bool>;
+    /// Global sign-out: revokes the user's refresh tokens and every token issued before `now`.
+    async fn revoke_user_tokens(&self, user_id: i64, now: Millis) -> StoreResult<()>;
+    /// Tokens issued before this time (epoch ms) are revoked; 0 if never signed out.
+    async fn tokens_valid_after(&self, user_id: i64) -> StoreResult<Millis>;
+    /// Marks a single-use id (a Session, a SECRET_BLOCK) consumed; false if it already was.
+    async fn consume_once(&self, id: &str, expires_at: Millis, now: Millis) -> StoreResult<bool>;
+}
+
+/// One-time codes and per-user rate windows.
+#[async_trait]
+pub trait CodeStore: Send + Sync {
+    /// Stores (replacing) a code and queues its message in the same transaction.
+    async fn put_code(
+        &self,
+        code: &CodeRecord,
+        message: Option<&OutboundMessage>,
+    ) -> StoreResult<()>;
+    /// Reads a code.
+    async fn get_code(&self, user_id: i64, purpose: &str) -> StoreResult<Option<CodeRecord>>;
+    /// Atomically uses one attempt; the attempts left afterwards, or None if no code
+    /// or none left.
+    async fn spend_code_attempt(&self, user_id: i64, purpose: &str) -> StoreResult<Option<i64>>;
+    /// Deletes a code; false if it was already gone (someone else used it).
+    async fn delete_code(&self, user_id: i64, purpose: &str) -> StoreResult<bool>;
+    /// Counts one `action` in the user's current window of `window_ms`; the count after.
+    async fn bump_rate(
+        &self,
+        user_id: i64,
+        action: &str,
+        now: Millis,
+        window_ms: i64,
+    ) -> StoreResult<i64>;
+}
+
+/// Failed sign-in counters for lockout.
+#[async_trait]
+pub trait LockoutStore: Send + Sync {
+    /// Atomically counts a failure (restarting from 1 when the last one is older than
+    /// `reset_after_ms`); the count after.
+    async fn record_failure(
+        &self,
+        user_id: i64,
+        now: Millis,
+        reset_after_ms: i64,
+    ) -> StoreResult<i64>;
+    /// `(failures, last_failure_at)`, if any.
+    async fn failures(&self, user_id: i64) -> StoreResult<Option<(i64, Millis)>>;
+    /// Clears the counter after a successful sign-in.
+    async fn clear_failures(&self, user_id: i64) -> StoreResult<()>;
+}
+
+/// Delivery of queued messages.
+#[async_trait]
+pub trait OutboxStore: Send + Sync {
+    /// Claims the oldest due message, leasing it until `now + lease_ms`.
+    async fn claim_due(&self, now: Millis, lease_ms: i64) -> StoreResult<Option<QueuedMessage>>;
+    /// Marks a message delivered.
+    async fn mark_delivered(&self, id: i64, now: Millis) -> StoreResult<()>;
+    /// Records a failed attempt; retried at `retry_at`, or given up when `None`.
+    async fn mark_failed(&self, id: i64, error: &str, retry_at: Option<Millis>) -> StoreResult<()>;
+}
+
 /// Everything Cognate stores.
 #[async_trait]
-pub trait Store: UserPoolStore + AppClientStore + UserStore + GroupStore {
+pub trait Store:
+    UserPoolStore
+    + AppClientStore
+    + UserStore
+    + GroupStore
+    + KeyStore
+    + TokenStore
+    + CodeStore
+    + LockoutStore
+    + OutboxStore
+{
     /// Checks the database answers.
     async fn ping(&self) -> StoreResult<()>;
     /// Closes connections cleanly (on shutdown).

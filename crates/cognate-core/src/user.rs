@@ -114,14 +114,13 @@ impl Core {
         {
             return Ok(u);
         }
-        if uuid::Uuid::parse_str(username).is_ok() {
-            if let Some(u) = self
+        if uuid::Uuid::parse_str(username).is_ok()
+            && let Some(u) = self
                 .store
                 .find_user_by_sub(&pool.id, &username.to_lowercase())
                 .await?
-            {
-                return Ok(u);
-            }
+        {
+            return Ok(u);
         }
         Err(CoreError::UserNotFound)
     }
@@ -138,6 +137,7 @@ impl Core {
             index: list_users::index_entries(&user),
             user,
             outbox,
+            srp: None,
         }
     }
 
@@ -152,15 +152,29 @@ impl Core {
     pub(crate) async fn save_user(
         &self,
         pool: &UserPoolRecord,
+        user: UserRecord,
+        outbox: Vec<OutboundMessage>,
+    ) -> CoreResult<UserRecord> {
+        self.save_user_with_srp(pool, user, None, outbox).await
+    }
+
+    /// Like [`Core::save_user`], also replacing the SRP verifier in the same transaction.
+    pub(crate) async fn save_user_with_srp(
+        &self,
+        pool: &UserPoolRecord,
         mut user: UserRecord,
+        srp: Option<crate::store::SrpCredential>,
         outbox: Vec<OutboundMessage>,
     ) -> CoreResult<UserRecord> {
         user.updated_at = self.now();
-        let write = self.user_write(pool, user, outbox);
-        self.store
-            .update_user(&write)
-            .await
-            .map_err(|e| Self::map_write_error(pool, e))?;
+        let mut write = self.user_write(pool, user, outbox);
+        write.srp = srp;
+        self.store.update_user(&write).await.map_err(|e| match e {
+            StoreError::Conflict { what } => {
+                SignInConfig::of(&pool.settings).update_conflict_error(&what)
+            }
+            other => other.into(),
+        })?;
         let mut user = write.user;
         user.version += 1;
         Ok(user)
@@ -327,26 +341,81 @@ impl Core {
             status: status::FORCE_CHANGE_PASSWORD.into(),
             enabled: true,
             attributes,
-            password_hash: Some(self.passwords.hash(&password).await?),
+            password_hash: None,
             password_set_at: Some(now),
             created_at: now,
             updated_at: now,
             version: 0,
         };
+        let mut user = user;
+        let (hash, srp) = self
+            .password_credentials(&pool.id, &user, &password)
+            .await?;
+        user.password_hash = Some(hash);
         let outbox = if send {
             self.invitation(&pool, &user, &password, &mediums)
         } else {
             Vec::new()
         };
-        let mut write = self.user_write(&pool, user, outbox);
-        write.user.id = self
-            .store
-            .insert_user(&write)
-            .await
-            .map_err(|e| Self::map_write_error(&pool, e))?;
+        let force = req.force_alias_creation == Some(true);
+        let user = self
+            .insert_new_user(&pool, user, outbox, force, Some(srp))
+            .await?;
         Ok(AdminCreateUserResponse {
-            user: to_user_type(&write.user, None),
+            user: to_user_type(&user, None),
         })
+    }
+
+    /// Inserts a new user. With `ForceAliasCreation`, a verified email or phone alias
+    /// held by another user moves to the new one: the previous holder's copy becomes
+    /// unverified, so it no longer signs in with it (API_AdminCreateUser).
+    async fn insert_new_user(
+        &self,
+        pool: &UserPoolRecord,
+        user: UserRecord,
+        outbox: Vec<OutboundMessage>,
+        force_alias: bool,
+        srp: Option<crate::store::SrpCredential>,
+    ) -> CoreResult<UserRecord> {
+        let mut write = self.user_write(pool, user, outbox);
+        write.srp = srp;
+        let cfg = SignInConfig::of(&pool.settings);
+        let inserted = match self.store.insert_user(&write).await {
+            Err(StoreError::Conflict { what }) if force_alias && cfg.is_verifiable_alias(&what) => {
+                self.release_alias(pool, &write.user, &what).await?;
+                self.store.insert_user(&write).await
+            }
+            other => other,
+        };
+        write.user.id = inserted.map_err(|e| Self::map_write_error(pool, e))?;
+        Ok(write.user)
+    }
+
+    /// Marks the `kind` alias that `new_user` claims as unverified on its current holder.
+    async fn release_alias(
+        &self,
+        pool: &UserPoolRecord,
+        new_user: &UserRecord,
+        kind: &str,
+    ) -> CoreResult<()> {
+        let cfg = SignInConfig::of(&pool.settings);
+        let Some(value) = new_user.attributes.get(kind) else {
+            return Ok(());
+        };
+        let login = cfg.normalize(value);
+        for _ in 0..3 {
+            let Some(mut holder) = self.store.find_user_by_login(&pool.id, &login).await? else {
+                return Ok(());
+            };
+            holder
+                .attributes
+                .insert(format!("{kind}_verified"), "false".into());
+            match self.save_user(pool, holder, Vec::new()).await {
+                Err(CoreError::ConcurrentModification) => continue,
+                other => return other.map(|_| ()),
+            }
+        }
+        Err(CoreError::ConcurrentModification)
     }
 
     async fn resend_invitation(
@@ -363,10 +432,15 @@ impl Core {
                     .into(),
             ));
         }
-        user.password_hash = Some(self.passwords.hash(&password).await?);
+        let (hash, srp) = self
+            .password_credentials(&pool.id, &user, &password)
+            .await?;
+        user.password_hash = Some(hash);
         user.password_set_at = Some(self.now());
         let outbox = self.invitation(pool, &user, &password, mediums);
-        let user = self.save_user(pool, user, outbox).await?;
+        let user = self
+            .save_user_with_srp(pool, user, Some(srp), outbox)
+            .await?;
         Ok(AdminCreateUserResponse {
             user: to_user_type(&user, None),
         })
@@ -449,12 +523,14 @@ impl Core {
 
     /// `AdminDisableUser`.
     pub async fn admin_disable_user(&self, req: UserRequest) -> CoreResult<()> {
-        self.change_user(&req.user_pool_id, &req.username, |_, u| {
-            u.enabled = false;
-            Ok(())
-        })
-        .await?;
-        Ok(())
+        let user = self
+            .change_user(&req.user_pool_id, &req.username, |_, u| {
+                u.enabled = false;
+                Ok(())
+            })
+            .await?;
+        // Disabling revokes every token the user holds (re-enabling does not restore them).
+        self.sign_out_everywhere(user.id).await
     }
 
     /// `AdminEnableUser`.
@@ -495,28 +571,29 @@ impl Core {
                 .and_then(|p| p.password_policy.as_ref()),
         )
         .check(&password)?;
-        let hash = self.passwords.hash(&password).await?;
-        let now = self.now();
         let permanent = req.permanent.unwrap_or(false);
-        self.change_user(&req.user_pool_id, &req.username, |_, u| {
-            u.password_hash = Some(hash.clone());
-            u.password_set_at = Some(now);
-            u.status = if permanent {
+        for _ in 0..3 {
+            let (pool, mut user) = self.pool_and_user(&req.user_pool_id, &req.username).await?;
+            user.status = if permanent {
                 status::CONFIRMED
             } else {
                 status::FORCE_CHANGE_PASSWORD
             }
             .into();
-            Ok(())
-        })
-        .await?;
-        Ok(())
+            match self.set_password_and_save(&pool, user, &password).await {
+                Err(CoreError::ConcurrentModification) => continue,
+                other => return other.map(|_| ()),
+            }
+        }
+        Err(CoreError::ConcurrentModification)
     }
 
     /// `AdminResetUserPassword`: the user must reset with a code at next sign-in.
+    /// Cognito refuses it for users who never set a password of their own (an invited
+    /// user still in FORCE_CHANGE_PASSWORD is re-invited with `MessageAction=RESEND`).
     pub async fn admin_reset_user_password(&self, req: UserRequest) -> CoreResult<()> {
         self.change_user(&req.user_pool_id, &req.username, |_, u| {
-            if u.status == status::UNCONFIRMED {
+            if u.status == status::UNCONFIRMED || u.status == status::FORCE_CHANGE_PASSWORD {
                 return Err(CoreError::NotAuthorized(
                     "User password cannot be reset in the current state.".into(),
                 ));

@@ -83,42 +83,76 @@ fn validate_settings(s: &UserPoolSettings, val: &mut Validator) {
         s.username_attributes.as_deref(),
         &["phone_number", "email"],
     )
-    .len(
-        "smsAuthenticationMessage",
-        s.sms_authentication_message.as_deref(),
-        6,
-        140,
-    )
     .count(
         "userPoolTags",
         s.user_pool_tags.as_ref().map(|t| t.len()),
         0,
         50,
     );
+    sms_message(val, "smsVerificationMessage", &s.sms_verification_message);
+    sms_message(
+        val,
+        "smsAuthenticationMessage",
+        &s.sms_authentication_message,
+    );
+    email_message(
+        val,
+        "emailVerificationMessage",
+        &s.email_verification_message,
+    );
+    email_subject(
+        val,
+        "emailVerificationSubject",
+        &s.email_verification_subject,
+    );
     if let Some(t) = &s.verification_message_template {
-        val.len(
+        sms_message(
+            val,
             "verificationMessageTemplate.smsMessage",
-            t.sms_message.as_deref(),
-            6,
-            140,
-        )
-        .len(
+            &t.sms_message,
+        );
+        email_message(
+            val,
             "verificationMessageTemplate.emailMessage",
-            t.email_message.as_deref(),
+            &t.email_message,
+        );
+        email_subject(
+            val,
+            "verificationMessageTemplate.emailSubject",
+            &t.email_subject,
+        );
+        val.len(
+            "verificationMessageTemplate.emailMessageByLink",
+            t.email_message_by_link.as_deref(),
             6,
             20000,
         )
-        .len(
-            "verificationMessageTemplate.emailSubject",
-            t.email_subject.as_deref(),
-            1,
-            140,
-        )
-        .one_of(
+        .pattern(
+            "verificationMessageTemplate.emailMessageByLink",
+            t.email_message_by_link.as_deref(),
+            LINK_MESSAGE_PATTERN,
+            has_link_placeholder,
+        );
+        email_subject(
+            val,
+            "verificationMessageTemplate.emailSubjectByLink",
+            &t.email_subject_by_link,
+        );
+        val.one_of(
             "verificationMessageTemplate.defaultEmailOption",
             t.default_email_option.as_deref(),
             &["CONFIRM_WITH_LINK", "CONFIRM_WITH_CODE"],
         );
+    }
+    if let Some(t) = s
+        .admin_create_user_config
+        .as_ref()
+        .and_then(|c| c.invite_message_template.as_ref())
+    {
+        let f = "adminCreateUserConfig.inviteMessageTemplate";
+        sms_message(val, &format!("{f}.sMSMessage"), &t.sms_message);
+        email_message(val, &format!("{f}.emailMessage"), &t.email_message);
+        email_subject(val, &format!("{f}.emailSubject"), &t.email_subject);
     }
     if let Some(r) = &s.account_recovery_setting {
         for m in r.recovery_mechanisms.as_deref().unwrap_or_default() {
@@ -137,6 +171,59 @@ fn validate_settings(s: &UserPoolSettings, val: &mut Validator) {
     }
 }
 
+/// Model pattern of SMS texts that carry a code (`SmsVerificationMessageType`).
+const SMS_MESSAGE_PATTERN: &str = r".*\{####\}.*";
+/// Model pattern of email bodies that carry a code (`EmailVerificationMessageType`).
+const EMAIL_MESSAGE_PATTERN: &str =
+    r"[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*\{####\}[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*";
+/// Model pattern of link emails (`EmailVerificationMessageByLinkType`).
+const LINK_MESSAGE_PATTERN: &str = r"[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*\{##[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*##\}[\p{L}\p{M}\p{S}\p{N}\p{P}\s*]*";
+/// Model pattern of email subjects (`EmailVerificationSubjectType`).
+const SUBJECT_PATTERN: &str = r"[\p{L}\p{M}\p{S}\p{N}\p{P}\s]+";
+
+fn has_code_placeholder(text: &str) -> bool {
+    text.contains("{####}")
+}
+
+fn has_link_placeholder(text: &str) -> bool {
+    text.find("{##")
+        .is_some_and(|i| text.get(i + 3..).is_some_and(|rest| rest.contains("##}")))
+}
+
+fn is_subject_text(text: &str) -> bool {
+    !text.is_empty() && text.chars().all(|c| !c.is_control() || c.is_whitespace())
+}
+
+/// `SmsVerificationMessageType`: 6–140 characters with the `{####}` placeholder.
+fn sms_message(val: &mut Validator, field: &str, text: &Option<String>) {
+    val.len(field, text.as_deref(), 6, 140).pattern(
+        field,
+        text.as_deref(),
+        SMS_MESSAGE_PATTERN,
+        has_code_placeholder,
+    );
+}
+
+/// `EmailVerificationMessageType`: 6–20000 characters with the `{####}` placeholder.
+fn email_message(val: &mut Validator, field: &str, text: &Option<String>) {
+    val.len(field, text.as_deref(), 6, 20000).pattern(
+        field,
+        text.as_deref(),
+        EMAIL_MESSAGE_PATTERN,
+        has_code_placeholder,
+    );
+}
+
+/// `EmailVerificationSubjectType`: 1–140 printable characters.
+fn email_subject(val: &mut Validator, field: &str, text: &Option<String>) {
+    val.len(field, text.as_deref(), 1, 140).pattern(
+        field,
+        text.as_deref(),
+        SUBJECT_PATTERN,
+        is_subject_text,
+    );
+}
+
 /// Rules that span members, checked after the per-member constraints.
 fn check_consistency(s: &UserPoolSettings) -> CoreResult<()> {
     if s.alias_attributes.as_ref().is_some_and(|a| !a.is_empty())
@@ -147,18 +234,6 @@ fn check_consistency(s: &UserPoolSettings) -> CoreResult<()> {
         return Err(invalid(
             "Only one of the aliasAttributes or usernameAttributes can be set in a User Pool.",
         ));
-    }
-    if let Some(t) = &s.verification_message_template {
-        for (name, text) in [
-            ("SmsMessage", &t.sms_message),
-            ("EmailMessage", &t.email_message),
-        ] {
-            if text.as_deref().is_some_and(|m| !m.contains("{####}")) {
-                return Err(invalid(format!(
-                    "{name} of VerificationMessageTemplate must contain the code placeholder {{####}}."
-                )));
-            }
-        }
     }
     if let Some(t) = s
         .admin_create_user_config
@@ -182,21 +257,75 @@ fn check_consistency(s: &UserPoolSettings) -> CoreResult<()> {
     Ok(())
 }
 
+/// Sign-in identifiers and case sensitivity are fixed at creation: an update may repeat
+/// them (an empty list is the same as none, an absent `CaseSensitive` means true) but
+/// not change them.
+fn check_immutable(next: &UserPoolSettings, current: &UserPoolSettings) -> CoreResult<()> {
+    let same_list = |a: &Option<Vec<String>>, b: &Option<Vec<String>>| {
+        let mut a = a.clone().unwrap_or_default();
+        let mut b = b.clone().unwrap_or_default();
+        a.sort();
+        b.sort();
+        a == b
+    };
+    if next.alias_attributes.is_some()
+        && !same_list(&next.alias_attributes, &current.alias_attributes)
+    {
+        return Err(invalid("AliasAttributes cannot be updated."));
+    }
+    if next.username_attributes.is_some()
+        && !same_list(&next.username_attributes, &current.username_attributes)
+    {
+        return Err(invalid("UsernameAttributes cannot be updated."));
+    }
+    let case_sensitive = |s: &UserPoolSettings| {
+        s.username_configuration
+            .as_ref()
+            .and_then(|c| c.case_sensitive)
+            .unwrap_or(true)
+    };
+    if next.username_configuration.is_some() && case_sensitive(next) != case_sensitive(current) {
+        return Err(invalid("UsernameConfiguration cannot be updated."));
+    }
+    Ok(())
+}
+
+/// `preferred_username` is set only after confirmation, so a pool cannot both require
+/// it and offer it as an alias (Cognito refuses the combination).
+fn check_schema_against_aliases(
+    s: &UserPoolSettings,
+    schema: &[cognate_proto::user_pool::SchemaAttribute],
+) -> CoreResult<()> {
+    let alias = s
+        .alias_attributes
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .any(|a| a == "preferred_username");
+    let required = schema
+        .iter()
+        .any(|a| a.name.as_deref() == Some("preferred_username") && a.required == Some(true));
+    if alias && required {
+        return Err(invalid(
+            "preferred_username cannot be both a required attribute and an alias attribute.",
+        ));
+    }
+    Ok(())
+}
+
 /// Fills the defaults Cognito applies to omitted settings (also on update, which
 /// replaces the whole configuration).
 fn with_defaults(mut s: UserPoolSettings) -> UserPoolSettings {
     let policies = s.policies.get_or_insert_with(Default::default);
-    let pp = policies
-        .password_policy
-        .get_or_insert_with(|| PasswordPolicy {
-            minimum_length: Some(8),
-            require_uppercase: Some(true),
-            require_lowercase: Some(true),
-            require_numbers: Some(true),
-            require_symbols: Some(true),
-            password_history_size: None,
-            temporary_password_validity_days: Some(7),
-        });
+    let pp = policies.password_policy.get_or_insert(PasswordPolicy {
+        minimum_length: Some(8),
+        require_uppercase: Some(true),
+        require_lowercase: Some(true),
+        require_numbers: Some(true),
+        require_symbols: Some(true),
+        password_history_size: None,
+        temporary_password_validity_days: Some(7),
+    });
     pp.minimum_length.get_or_insert(8);
     for flag in [
         &mut pp.require_uppercase,
@@ -284,6 +413,7 @@ impl Core {
         val.finish().map_err(CoreError::InvalidParameter)?;
         check_consistency(&req.settings)?;
         let schema = schema::build_schema(req.schema.as_deref().unwrap_or_default())?;
+        check_schema_against_aliases(&req.settings, &schema)?;
         let now = self.now();
         let record = UserPoolRecord {
             id: ids::user_pool_id(&self.settings.region),
@@ -314,32 +444,18 @@ impl Core {
     pub async fn update_user_pool(&self, req: UpdateUserPoolRequest) -> CoreResult<()> {
         let id = check_pool_id(&req.user_pool_id)?.to_owned();
         let mut val = Validator::new();
-        val.len("poolName", req.pool_name.as_deref(), 1, 128);
+        val.len("poolName", req.pool_name.as_deref(), 1, 128)
+            .pattern(
+                "poolName",
+                req.pool_name.as_deref(),
+                v::NAME_PATTERN,
+                v::is_name_text,
+            );
         validate_settings(&req.settings, &mut val);
         val.finish().map_err(CoreError::InvalidParameter)?;
         let mut pool = self.load_pool(&id).await?;
         let mut next = req.settings;
-        for (name, new, old) in [
-            (
-                "AliasAttributes",
-                &next.alias_attributes,
-                &pool.settings.alias_attributes,
-            ),
-            (
-                "UsernameAttributes",
-                &next.username_attributes,
-                &pool.settings.username_attributes,
-            ),
-        ] {
-            if new.is_some() && new != old {
-                return Err(invalid(format!("{name} cannot be updated.")));
-            }
-        }
-        if next.username_configuration.is_some()
-            && next.username_configuration != pool.settings.username_configuration
-        {
-            return Err(invalid("UsernameConfiguration cannot be updated."));
-        }
+        check_immutable(&next, &pool.settings)?;
         next.alias_attributes = pool.settings.alias_attributes.clone();
         next.username_attributes = pool.settings.username_attributes.clone();
         next.username_configuration = pool.settings.username_configuration.clone();
@@ -500,5 +616,66 @@ impl Core {
         Ok(ListTagsForResourceResponse {
             tags: pool.settings.user_pool_tags.unwrap_or_default(),
         })
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_placeholder_needs_opening_and_closing_marks() {
+        assert!(has_link_placeholder("Click {##here##} please"));
+        assert!(has_link_placeholder("{####}"));
+        assert!(!has_link_placeholder("Click {##here please"));
+        assert!(!has_link_placeholder("Click here##} {##"));
+    }
+
+    #[test]
+    fn immutable_settings_compare_by_effective_value() {
+        let current = UserPoolSettings {
+            alias_attributes: Some(vec!["email".into(), "phone_number".into()]),
+            ..Default::default()
+        };
+        let same = UserPoolSettings {
+            alias_attributes: Some(vec!["phone_number".into(), "email".into()]),
+            username_configuration: Some(UsernameConfiguration {
+                case_sensitive: Some(true),
+            }),
+            ..Default::default()
+        };
+        assert!(check_immutable(&same, &current).is_ok());
+        assert!(check_immutable(&UserPoolSettings::default(), &current).is_ok());
+        let changed = UserPoolSettings {
+            alias_attributes: Some(vec![]),
+            ..Default::default()
+        };
+        assert!(check_immutable(&changed, &current).is_err());
+        let insensitive = UserPoolSettings {
+            username_configuration: Some(UsernameConfiguration {
+                case_sensitive: Some(false),
+            }),
+            ..Default::default()
+        };
+        assert!(check_immutable(&insensitive, &current).is_err());
+    }
+
+    #[test]
+    fn verification_texts_need_their_placeholders() {
+        let mut val = Validator::new();
+        let s = UserPoolSettings {
+            verification_message_template: Some(VerificationMessageTemplate {
+                email_message: Some("no code".into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        validate_settings(&s, &mut val);
+        let msg = val.finish().unwrap_err();
+        assert!(
+            msg.contains("'verificationMessageTemplate.emailMessage'"),
+            "{msg}"
+        );
     }
 }

@@ -8,9 +8,11 @@
 #![warn(missing_docs)]
 
 pub mod app_client;
+pub mod auth;
 pub mod common;
 pub mod error_type;
 pub mod group;
+pub mod self_service;
 pub mod user;
 pub mod user_pool;
 pub mod validate;

@@ -122,7 +122,10 @@ impl Validator {
     /// Enum membership, checked when the value is present.
     pub fn one_of(&mut self, field: &str, value: Option<&str>, allowed: &[&str]) -> &mut Self {
         if let Some(v) = value.filter(|v| !allowed.contains(v)) {
-            let constraint = format!("Member must satisfy enum value set: [{}]", allowed.join(", "));
+            let constraint = format!(
+                "Member must satisfy enum value set: [{}]",
+                allowed.join(", ")
+            );
             self.fail(shown(v, false), field, &constraint);
         }
         self

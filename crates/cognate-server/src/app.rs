@@ -85,6 +85,11 @@ impl Server {
                 _ => AdminKeys::load_or_generate(&config.data_dir)
                     .map_err(io("loading the admin key"))?,
             };
+        let server_key = crate::server_key::load_or_generate(
+            config.server_key.as_ref().map(|k| k.expose_secret()),
+            &config.data_dir,
+        )
+        .map_err(io("loading the server key"))?;
         let listener = TcpListener::bind(config.listen)
             .await
             .map_err(io(format!("listening on {}", config.listen)))?;
@@ -100,7 +105,9 @@ impl Server {
             CoreSettings {
                 region: config.region.clone(),
                 account_id: config.account_id.clone(),
+                public_url: config.public_url(),
             },
+            server_key,
         );
         Ok(Self {
             listener,
@@ -162,6 +169,11 @@ pub fn router(state: AppState) -> Router {
         .route("/", post(aws_json::endpoint))
         .route("/health", get(health))
         .route("/metrics", get(observability::metrics_endpoint))
+        .route("/{pool_id}/.well-known/jwks.json", get(crate::jwks::jwks))
+        .route(
+            "/{pool_id}/.well-known/openid-configuration",
+            get(crate::jwks::openid_configuration),
+        )
         .layer(cors)
         .with_state(state)
 }

@@ -41,6 +41,10 @@ pub struct Config {
     pub admin_access_key_id: Option<String>,
     /// Its secret (`COGNATE_ADMIN_SECRET_ACCESS_KEY`).
     pub admin_secret_access_key: Option<SecretString>,
+    /// Base64 of the 32-byte server key that seals secrets (`COGNATE_SERVER_KEY`);
+    /// generated into `<data_dir>/server.key` when unset. Nodes sharing a database
+    /// must share it.
+    pub server_key: Option<SecretString>,
     /// Log filter in `tracing` syntax (`COGNATE_LOG`), default `info`.
     pub log: String,
     /// `text` or `json` (`COGNATE_LOG_FORMAT`).
@@ -60,6 +64,7 @@ impl Default for Config {
             public_url: None,
             admin_access_key_id: None,
             admin_secret_access_key: None,
+            server_key: None,
             log: "info".into(),
             log_format: LogFormat::Text,
             max_body_bytes: 2 * 1024 * 1024,
@@ -145,12 +150,12 @@ impl Config {
                 "admin_access_key_id and admin_secret_access_key must be set together".into(),
             ));
         }
-        if let Some(url) = &self.public_url {
-            if !(url.starts_with("http://") || url.starts_with("https://")) {
-                return Err(ConfigError::Invalid(
-                    "public_url: must start with http:// or https://".into(),
-                ));
-            }
+        if let Some(url) = &self.public_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(ConfigError::Invalid(
+                "public_url: must start with http:// or https://".into(),
+            ));
         }
         Ok(())
     }

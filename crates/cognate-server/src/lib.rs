@@ -8,7 +8,9 @@ pub mod admin_keys;
 pub mod app;
 pub mod aws_json;
 pub mod config;
+pub mod jwks;
 pub mod observability;
+pub mod server_key;
 pub mod sigv4;
 
 pub use app::{Server, StartError};

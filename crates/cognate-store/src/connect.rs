@@ -20,17 +20,31 @@ pub enum Backend {
     Postgres(String),
 }
 
-const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "initial schema",
-    include_str!("../migrations/sqlite/0001_initial_schema.sql"),
-)];
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "initial schema",
+        include_str!("../migrations/sqlite/0001_initial_schema.sql"),
+    ),
+    (
+        2,
+        "sign in",
+        include_str!("../migrations/sqlite/0002_sign_in.sql"),
+    ),
+];
 
-const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "initial schema",
-    include_str!("../migrations/postgres/0001_initial_schema.sql"),
-)];
+const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "initial schema",
+        include_str!("../migrations/postgres/0001_initial_schema.sql"),
+    ),
+    (
+        2,
+        "sign in",
+        include_str!("../migrations/postgres/0002_sign_in.sql"),
+    ),
+];
 
 fn migrator(list: &[(i64, &'static str, &'static str)]) -> Migrator {
     Migrator::with_migrations(

@@ -12,11 +12,15 @@
 //! so readers never wait for writers.
 
 mod clients;
+mod codes;
 mod connect;
 mod error;
 mod groups;
+mod keys;
+mod outbox;
 mod pools;
 mod rows;
+mod tokens;
 mod users;
 
 pub use connect::{Backend, SqlStore};

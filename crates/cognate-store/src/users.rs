@@ -3,6 +3,7 @@
 
 use crate::connect::SqlStore;
 use crate::error::{conflict_as, unavailable};
+use crate::outbox::queue_message;
 use crate::rows::{get, json, to_json};
 use async_trait::async_trait;
 use cognate_core::store::{
@@ -62,15 +63,16 @@ async fn write_children(
         .map_err(unavailable)?;
     }
     for m in &w.outbox {
+        queue_message(tx, m).await?;
+    }
+    if let Some(srp) = &w.srp {
         sqlx::query(
-            "INSERT INTO outbox (pool_id, channel, destination, subject, body, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO user_srp (user_id, salt, verifier) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_id) DO UPDATE SET salt = excluded.salt, verifier = excluded.verifier",
         )
-        .bind(&m.pool_id)
-        .bind(&m.channel)
-        .bind(&m.destination)
-        .bind(m.subject.as_deref())
-        .bind(&m.body)
-        .bind(m.created_at)
+        .bind(user_id)
+        .bind(&srp.salt)
+        .bind(&srp.verifier)
         .execute(&mut **tx)
         .await
         .map_err(unavailable)?;
@@ -145,13 +147,15 @@ impl UserStore for SqlStore {
 
     async fn delete_user(&self, pool_id: &str, user_id: i64) -> StoreResult<bool> {
         let mut tx = self.write.begin().await.map_err(unavailable)?;
+        // Scoped by pool too: naming the wrong pool must leave every row alone.
         for sql in [
-            "DELETE FROM group_members WHERE user_id = $1",
-            "DELETE FROM user_logins WHERE user_id = $1",
-            "DELETE FROM user_index WHERE user_id = $1",
+            "DELETE FROM group_members WHERE user_id = $1 AND pool_id = $2",
+            "DELETE FROM user_logins WHERE user_id = $1 AND pool_id = $2",
+            "DELETE FROM user_index WHERE user_id = $1 AND pool_id = $2",
         ] {
             sqlx::query(sql)
                 .bind(user_id)
+                .bind(pool_id)
                 .execute(&mut *tx)
                 .await
                 .map_err(unavailable)?;

@@ -196,6 +196,47 @@ pub static USER_POOL_OPERATIONS: &[Operation] = &[
         auth: Auth::Iam,
         handler: op!(list_users),
     },
+    // Sign-in and tokens
+    Operation {
+        name: "InitiateAuth",
+        auth: Auth::Public,
+        handler: op!(initiate_auth),
+    },
+    Operation {
+        name: "RespondToAuthChallenge",
+        auth: Auth::Public,
+        handler: op!(respond_to_auth_challenge),
+    },
+    Operation {
+        name: "AdminInitiateAuth",
+        auth: Auth::Iam,
+        handler: op!(admin_initiate_auth),
+    },
+    Operation {
+        name: "AdminRespondToAuthChallenge",
+        auth: Auth::Iam,
+        handler: op!(admin_respond_to_auth_challenge),
+    },
+    Operation {
+        name: "GetTokensFromRefreshToken",
+        auth: Auth::Public,
+        handler: op!(get_tokens_from_refresh_token),
+    },
+    Operation {
+        name: "RevokeToken",
+        auth: Auth::Public,
+        handler: op!(revoke_token),
+    },
+    Operation {
+        name: "GlobalSignOut",
+        auth: Auth::Public,
+        handler: op!(global_sign_out),
+    },
+    Operation {
+        name: "AdminUserGlobalSignOut",
+        auth: Auth::Iam,
+        handler: op!(admin_user_global_sign_out),
+    },
     // Groups
     Operation {
         name: "CreateGroup",

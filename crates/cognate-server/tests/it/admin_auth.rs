@@ -13,7 +13,14 @@ struct Signed {
     body: String,
 }
 
-fn sign_request(app: &TestApp, key: &str, secret: &str, service: &str, at: SystemTime, extra: &[(&str, &str)]) -> Signed {
+fn sign_request(
+    app: &TestApp,
+    key: &str,
+    secret: &str,
+    service: &str,
+    at: SystemTime,
+    extra: &[(&str, &str)],
+) -> Signed {
     let mut headers = app.json_headers(LIST_POOLS);
     headers.extend(extra.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     Signed {

@@ -89,11 +89,13 @@ fn now_millis() -> i64 {
 
 /// Settings for a test server on `db` with a fixed admin key.
 pub fn test_config(db: &Db, data_dir: &std::path::Path) -> Config {
-    let mut config = Config::default();
-    config.listen = "127.0.0.1:0".parse().expect("address");
-    config.data_dir = data_dir.to_owned();
-    config.admin_access_key_id = Some(KEY_ID.into());
-    config.admin_secret_access_key = Some(SecretString::from(SECRET));
+    let mut config = Config {
+        listen: "127.0.0.1:0".parse().expect("address"),
+        data_dir: data_dir.to_owned(),
+        admin_access_key_id: Some(KEY_ID.into()),
+        admin_secret_access_key: Some(SecretString::from(SECRET)),
+        ..Config::default()
+    };
     if let Db::Postgres(url) = db {
         config.database_url = Some(SecretString::from(url.clone()));
     }
@@ -197,7 +199,15 @@ macro_rules! backend_tests {
 
 /// Signs a request with the official AWS SigV4 signer; returns the headers to send
 /// (the given ones plus `authorization` and `x-amz-date`).
-pub fn sign(url: &str, key: &str, secret: &str, service: &str, at: std::time::SystemTime, mut headers: Vec<(String, String)>, body: &[u8]) -> Vec<(String, String)> {
+pub fn sign(
+    url: &str,
+    key: &str,
+    secret: &str,
+    service: &str,
+    at: std::time::SystemTime,
+    mut headers: Vec<(String, String)>,
+    body: &[u8],
+) -> Vec<(String, String)> {
     use aws_sigv4::http_request::{SignableBody, SignableRequest, SigningSettings, sign};
     use aws_sigv4::sign::v4;
     let identity = Credentials::new(key, secret, None, None, "test").into();
@@ -218,12 +228,20 @@ pub fn sign(url: &str, key: &str, secret: &str, service: &str, at: std::time::Sy
     )
     .expect("signable request");
     let (instructions, _) = sign(signable, &params).expect("signature").into_parts();
-    headers.extend(instructions.headers().map(|(k, v)| (k.to_owned(), v.to_owned())));
+    headers.extend(
+        instructions
+            .headers()
+            .map(|(k, v)| (k.to_owned(), v.to_owned())),
+    );
     headers
 }
 
 /// Sends a request with the given headers (the `host` header is set by the client).
-pub async fn send_with_headers(url: &str, headers: &[(String, String)], body: impl Into<reqwest::Body>) -> reqwest::Response {
+pub async fn send_with_headers(
+    url: &str,
+    headers: &[(String, String)],
+    body: impl Into<reqwest::Body>,
+) -> reqwest::Response {
     let mut builder = reqwest::Client::new().post(url);
     for (k, v) in headers {
         if k != "host" {
@@ -237,7 +255,10 @@ impl TestApp {
     /// The base headers of an AWS JSON call to `target`.
     pub fn json_headers(&self, target: &str) -> Vec<(String, String)> {
         vec![
-            ("host".into(), self.url.trim_start_matches("http://").to_owned()),
+            (
+                "host".into(),
+                self.url.trim_start_matches("http://").to_owned(),
+            ),
             ("content-type".into(), "application/x-amz-json-1.1".into()),
             ("x-amz-target".into(), target.into()),
         ]
@@ -245,7 +266,23 @@ impl TestApp {
 
     /// Posts a raw body signed with the admin key (for bodies the SDK cannot produce).
     pub async fn signed_raw(&self, target: &str, body: &str) -> reqwest::Response {
-        let headers = sign(&self.url, KEY_ID, SECRET, "cognito-idp", std::time::SystemTime::now(), self.json_headers(target), body.as_bytes());
+        let headers = sign(
+            &self.url,
+            KEY_ID,
+            SECRET,
+            "cognito-idp",
+            std::time::SystemTime::now(),
+            self.json_headers(target),
+            body.as_bytes(),
+        );
         send_with_headers(&self.url, &headers, body.to_owned()).await
+    }
+}
+
+impl TestApp {
+    /// The server clock, in epoch seconds.
+    pub fn clock_now_secs(&self) -> i64 {
+        use cognate_core::clock::Clock;
+        self.clock.now_millis() / 1000
     }
 }

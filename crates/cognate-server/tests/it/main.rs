@@ -6,6 +6,13 @@
 mod helpers;
 
 mod admin_auth;
+mod app_clients;
+mod concurrency;
+mod groups;
+mod list_users;
 mod protocol;
 mod readme;
+mod sign_in;
 mod smoke;
+mod user_pools;
+mod users;

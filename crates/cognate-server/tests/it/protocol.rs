@@ -1,7 +1,6 @@
 //! The AWS JSON 1.1 front door: routing by `X-Amz-Target`, error shapes, request ids,
 //! body limits, CORS, health and metrics. Malformed input gets a 4xx, never a 500.
 
-
 const CREATE_POOL: &str = "AWSCognitoIdentityProviderService.CreateUserPool";
 
 async fn error_of(resp: reqwest::Response) -> (u16, String, String) {
@@ -14,7 +13,11 @@ async fn error_of(resp: reqwest::Response) -> (u16, String, String) {
     assert_eq!(resp.headers()["content-type"], "application/x-amz-json-1.1");
     let body: serde_json::Value = resp.json().await.unwrap();
     assert_eq!(header, format!("{}:", body["__type"].as_str().unwrap()));
-    (status, body["__type"].as_str().unwrap().to_owned(), body["message"].as_str().unwrap_or_default().to_owned())
+    (
+        status,
+        body["__type"].as_str().unwrap().to_owned(),
+        body["message"].as_str().unwrap_or_default().to_owned(),
+    )
 }
 
 backend_tests! {

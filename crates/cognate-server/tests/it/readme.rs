@@ -4,9 +4,13 @@
 
 use crate::helpers::{Db, spawn_with, test_config};
 use aws_config::BehaviorVersion;
+// The profile-file types are deprecated aliases of aws-runtime's; aws-config is the
+// crate applications use, so the test uses its names.
+#[allow(deprecated)]
 use aws_config::profile::profile_file::{ProfileFileKind, ProfileFiles};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[allow(deprecated)]
 async fn generated_admin_credentials_file_works_like_the_aws_cli() {
     let dir = tempfile::tempdir().unwrap();
     let mut config = test_config(&Db::Sqlite, dir.path());

@@ -1,0 +1,498 @@
+//! `InitiateAuth` / `AdminInitiateAuth` / `RespondToAuthChallenge` /
+//! `AdminRespondToAuthChallenge`: a pipeline of named checks per flow, in the order
+//! Cognito applies them (client, flow enabled, SECRET_HASH, user, disabled,
+//! unconfirmed, lockout, password, reset required, new password required, tokens).
+//! <https://docs.aws.amazon.com/cognito/latest/developerguide/amazon-cognito-user-pools-authentication-flow-methods.html>
+
+use super::client::ClientContext;
+use super::session::{AuthSession, SrpState};
+use crate::Core;
+use crate::error::{CoreError, CoreResult};
+use crate::srp;
+use crate::store::{UserPoolRecord, UserRecord};
+use crate::user::status;
+use crate::user_pool::check_pool_id;
+use cognate_proto::auth::{
+    AuthResponse, InitiateAuthRequest, RespondToAuthChallengeRequest, StringMap,
+};
+use cognate_proto::validate::Validator;
+
+/// Every `AuthFlow` value of the model.
+const FLOWS: &[&str] = &[
+    "USER_SRP_AUTH",
+    "REFRESH_TOKEN_AUTH",
+    "REFRESH_TOKEN",
+    "CUSTOM_AUTH",
+    "ADMIN_NO_SRP_AUTH",
+    "USER_PASSWORD_AUTH",
+    "ADMIN_USER_PASSWORD_AUTH",
+    "USER_AUTH",
+];
+
+/// Most seconds a PASSWORD_VERIFIER `TIMESTAMP` may differ from the server clock.
+const SRP_TIMESTAMP_SKEW_SECS: i64 = 300;
+
+fn required<'a>(params: &'a StringMap, name: &str) -> CoreResult<&'a str> {
+    params
+        .get(name)
+        .map(String::as_str)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| CoreError::InvalidParameter(format!("Missing required parameter {name}")))
+}
+
+/// The pool name SRP mixes into `x`: the part of the pool id after `_`.
+pub fn srp_pool_name(pool_id: &str) -> &str {
+    pool_id.split_once('_').map_or(pool_id, |(_, name)| name)
+}
+
+fn challenge(name: &str, session: Option<String>, params: StringMap) -> AuthResponse {
+    AuthResponse {
+        challenge_name: Some(name.into()),
+        session,
+        challenge_parameters: params,
+        ..Default::default()
+    }
+}
+
+impl Core {
+    /// `InitiateAuth`.
+    pub async fn initiate_auth(&self, req: InitiateAuthRequest) -> CoreResult<AuthResponse> {
+        self.initiate(req, false).await
+    }
+
+    /// `AdminInitiateAuth`.
+    pub async fn admin_initiate_auth(&self, req: InitiateAuthRequest) -> CoreResult<AuthResponse> {
+        self.initiate(req, true).await
+    }
+
+    /// `RespondToAuthChallenge`.
+    pub async fn respond_to_auth_challenge(
+        &self,
+        req: RespondToAuthChallengeRequest,
+    ) -> CoreResult<AuthResponse> {
+        self.respond(req, false).await
+    }
+
+    /// `AdminRespondToAuthChallenge`.
+    pub async fn admin_respond_to_auth_challenge(
+        &self,
+        req: RespondToAuthChallengeRequest,
+    ) -> CoreResult<AuthResponse> {
+        self.respond(req, true).await
+    }
+
+    async fn initiate(&self, req: InitiateAuthRequest, admin: bool) -> CoreResult<AuthResponse> {
+        let mut val = Validator::new();
+        val.required("authFlow", &req.auth_flow).one_of(
+            "authFlow",
+            req.auth_flow.as_deref(),
+            FLOWS,
+        );
+        val.finish().map_err(CoreError::InvalidParameter)?;
+        let pool_id = if admin {
+            Some(check_pool_id(&req.user_pool_id)?)
+        } else {
+            None
+        };
+        let ctx = self.client_context(&req.client_id, pool_id).await?;
+        let params = req.auth_parameters.unwrap_or_default();
+        match (req.auth_flow.as_deref().unwrap_or_default(), admin) {
+            (flow @ "USER_PASSWORD_AUTH", false)
+            | (flow @ ("ADMIN_USER_PASSWORD_AUTH" | "ADMIN_NO_SRP_AUTH"), true) => {
+                self.password_sign_in(&ctx, flow, &params).await
+            }
+            ("USER_SRP_AUTH", _) => self.srp_start(&ctx, &params).await,
+            (flow @ ("REFRESH_TOKEN_AUTH" | "REFRESH_TOKEN"), _) => {
+                ctx.check_flow(flow)?;
+                self.refresh_sign_in(&ctx, &params).await
+            }
+            (flow @ ("CUSTOM_AUTH" | "USER_AUTH"), _) => {
+                ctx.check_flow(flow)?;
+                Err(CoreError::UnsupportedOperation(format!(
+                    "{flow} is not supported by this Cognate version."
+                )))
+            }
+            _ => Err(CoreError::InvalidParameter(
+                "Initiate Auth method not supported.".into(),
+            )),
+        }
+    }
+
+    async fn respond(
+        &self,
+        req: RespondToAuthChallengeRequest,
+        admin: bool,
+    ) -> CoreResult<AuthResponse> {
+        let mut val = Validator::new();
+        val.required("challengeName", &req.challenge_name);
+        val.finish().map_err(CoreError::InvalidParameter)?;
+        let pool_id = if admin {
+            Some(check_pool_id(&req.user_pool_id)?)
+        } else {
+            None
+        };
+        let ctx = self.client_context(&req.client_id, pool_id).await?;
+        let responses = req.challenge_responses.unwrap_or_default();
+        match req.challenge_name.as_deref().unwrap_or_default() {
+            "PASSWORD_VERIFIER" => {
+                self.srp_verify(&ctx, req.session.as_deref(), &responses)
+                    .await
+            }
+            "NEW_PASSWORD_REQUIRED" => {
+                let session = req.session.as_deref().ok_or_else(|| {
+                    CoreError::InvalidParameter("Missing required parameter Session".into())
+                })?;
+                self.new_password(&ctx, session, &responses).await
+            }
+            other => Err(CoreError::InvalidParameter(format!(
+                "Invalid challenge name {other}."
+            ))),
+        }
+    }
+
+    /// Finds the user signing in; unknown users are indistinguishable from wrong
+    /// passwords when the client hides user existence (a dummy hash keeps the timing).
+    async fn sign_in_user(
+        &self,
+        ctx: &ClientContext,
+        username: &str,
+        password: Option<&str>,
+    ) -> CoreResult<UserRecord> {
+        match self.find_user(&ctx.pool, username).await {
+            Ok(user) => Ok(user),
+            Err(CoreError::UserNotFound) if ctx.hides_user_existence() => {
+                if let Some(pw) = password {
+                    self.burn_password_check(pw).await;
+                }
+                Err(CoreError::bad_credentials())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Refusals that come before the password is looked at.
+    fn check_can_sign_in(user: &UserRecord) -> CoreResult<()> {
+        if !user.enabled {
+            return Err(CoreError::NotAuthorized("User is disabled.".into()));
+        }
+        if user.status == status::UNCONFIRMED {
+            return Err(CoreError::UserNotConfirmed);
+        }
+        Ok(())
+    }
+
+    async fn password_sign_in(
+        &self,
+        ctx: &ClientContext,
+        flow: &str,
+        params: &StringMap,
+    ) -> CoreResult<AuthResponse> {
+        ctx.check_flow(flow)?;
+        let username = required(params, "USERNAME")?;
+        let password = required(params, "PASSWORD")?;
+        ctx.check_secret_hash(username, params.get("SECRET_HASH").map(String::as_str))?;
+        let user = self.sign_in_user(ctx, username, Some(password)).await?;
+        Self::check_can_sign_in(&user)?;
+        self.check_lockout(&user).await?;
+        let ok = match &user.password_hash {
+            Some(hash) => self.passwords.verify(password, hash).await?,
+            None => false,
+        };
+        if !ok {
+            return Err(self.failed_password(&user).await);
+        }
+        self.after_first_factor(ctx, user).await
+    }
+
+    /// Status checks after a correct password, then the next challenge or tokens.
+    async fn after_first_factor(
+        &self,
+        ctx: &ClientContext,
+        user: UserRecord,
+    ) -> CoreResult<AuthResponse> {
+        if user.status == status::RESET_REQUIRED {
+            return Err(CoreError::PasswordResetRequired);
+        }
+        self.store.clear_failures(user.id).await?;
+        let auth_time = self.now() / 1000;
+        if user.status == status::FORCE_CHANGE_PASSWORD {
+            self.check_temporary_password_age(&ctx.pool, &user)?;
+            return Ok(self.new_password_challenge(ctx, &user, auth_time));
+        }
+        let result = self
+            .sign_in_tokens(&ctx.pool, &ctx.client, &user, auth_time)
+            .await?;
+        Ok(AuthResponse {
+            authentication_result: Some(result),
+            ..Default::default()
+        })
+    }
+
+    fn check_temporary_password_age(
+        &self,
+        pool: &UserPoolRecord,
+        user: &UserRecord,
+    ) -> CoreResult<()> {
+        let days = crate::password::Policy::from_wire(
+            pool.settings
+                .policies
+                .as_ref()
+                .and_then(|p| p.password_policy.as_ref()),
+        )
+        .temporary_validity_days;
+        let set_at = user.password_set_at.unwrap_or(user.created_at);
+        if self.now() > set_at + days * 86_400_000 {
+            return Err(CoreError::NotAuthorized(
+                "Temporary password has expired and must be reset by an administrator.".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    fn new_session(
+        &self,
+        ctx: &ClientContext,
+        user: &UserRecord,
+        challenge: &str,
+        auth_time: i64,
+    ) -> String {
+        self.seal_session(&AuthSession {
+            id: uuid::Uuid::new_v4().to_string(),
+            pool_id: ctx.pool.id.clone(),
+            client_id: ctx.client.id.clone(),
+            username: user.username.clone(),
+            challenge: challenge.into(),
+            auth_time,
+            expires_at: self.now() + ctx.session_minutes() * 60_000,
+        })
+    }
+
+    fn new_password_challenge(
+        &self,
+        ctx: &ClientContext,
+        user: &UserRecord,
+        auth_time: i64,
+    ) -> AuthResponse {
+        let attrs: serde_json::Map<String, serde_json::Value> = user
+            .attributes
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::Value::from(v.clone())))
+            .collect();
+        let missing: Vec<String> = crate::schema::required_names(&ctx.pool.schema)
+            .into_iter()
+            .filter(|n| user.attributes.get(n).is_none_or(String::is_empty))
+            .map(|n| format!("userAttributes.{n}"))
+            .collect();
+        let mut params = StringMap::new();
+        params.insert("USER_ID_FOR_SRP".into(), user.username.clone());
+        params.insert(
+            "userAttributes".into(),
+            serde_json::Value::Object(attrs).to_string(),
+        );
+        params.insert(
+            "requiredAttributes".into(),
+            serde_json::to_string(&missing).unwrap_or_default(),
+        );
+        let session = self.new_session(ctx, user, "NEW_PASSWORD_REQUIRED", auth_time);
+        challenge("NEW_PASSWORD_REQUIRED", Some(session), params)
+    }
+
+    async fn new_password(
+        &self,
+        ctx: &ClientContext,
+        session: &str,
+        responses: &StringMap,
+    ) -> CoreResult<AuthResponse> {
+        let s = self
+            .open_session(
+                session,
+                &ctx.pool.id,
+                &ctx.client.id,
+                "NEW_PASSWORD_REQUIRED",
+            )
+            .await?;
+        let password = required(responses, "NEW_PASSWORD")?;
+        if let Some(u) = responses.get("USERNAME") {
+            ctx.check_secret_hash(u, responses.get("SECRET_HASH").map(String::as_str))?;
+        }
+        let mut user = self.find_user(&ctx.pool, &s.username).await?;
+        if user.status != status::FORCE_CHANGE_PASSWORD {
+            return Err(CoreError::NotAuthorized(
+                "Invalid session for the user.".into(),
+            ));
+        }
+        let attrs: std::collections::BTreeMap<String, String> = responses
+            .iter()
+            .filter_map(|(k, v)| {
+                k.strip_prefix("userAttributes.")
+                    .map(|n| (n.to_owned(), v.clone()))
+            })
+            .collect();
+        crate::schema::check_attributes(&ctx.pool.schema, &attrs, crate::schema::Writer::Create)?;
+        for (name, value) in attrs {
+            if name.ends_with("_verified") {
+                return Err(CoreError::NotAuthorized(format!(
+                    "A client attempted to write unauthorized attribute {name}"
+                )));
+            }
+            user.attributes.insert(name, value);
+        }
+        let missing: Vec<String> = crate::schema::required_names(&ctx.pool.schema)
+            .into_iter()
+            .filter(|n| user.attributes.get(n).is_none_or(String::is_empty))
+            .collect();
+        if !missing.is_empty() {
+            return Err(CoreError::InvalidParameter(format!(
+                "Missing required attributes: {}",
+                missing.join(", ")
+            )));
+        }
+        user.status = status::CONFIRMED.into();
+        let user = self
+            .set_password_and_save(&ctx.pool, user, password)
+            .await?;
+        let result = self
+            .sign_in_tokens(&ctx.pool, &ctx.client, &user, s.auth_time)
+            .await?;
+        Ok(AuthResponse {
+            authentication_result: Some(result),
+            ..Default::default()
+        })
+    }
+
+    async fn srp_start(&self, ctx: &ClientContext, params: &StringMap) -> CoreResult<AuthResponse> {
+        ctx.check_flow("USER_SRP_AUTH")?;
+        let username = required(params, "USERNAME")?;
+        let a_hex = required(params, "SRP_A")?;
+        ctx.check_secret_hash(username, params.get("SECRET_HASH").map(String::as_str))?;
+        srp::parse_client_public(a_hex)
+            .map_err(|_| CoreError::InvalidParameter("Invalid SRP_A value.".into()))?;
+        let found = match self.sign_in_user(ctx, username, None).await {
+            Ok(user) => Some(user),
+            Err(CoreError::NotAuthorized(_)) => None,
+            Err(e) => return Err(e),
+        };
+        let (user_id_for_srp, salt, verifier, internal) = match &found {
+            Some(user) => {
+                Self::check_can_sign_in(user)?;
+                self.check_lockout(user).await?;
+                match self.srp_credential(user).await? {
+                    Some((salt, v)) => (user.username.clone(), salt, v, user.username.clone()),
+                    None => self.fake_srp_identity(&ctx.pool.id, username),
+                }
+            }
+            None => self.fake_srp_identity(&ctx.pool.id, username),
+        };
+        let eph = srp::server_ephemeral(&verifier);
+        let block = self.seal_secret_block(&SrpState {
+            id: uuid::Uuid::new_v4().to_string(),
+            pool_id: ctx.pool.id.clone(),
+            client_id: ctx.client.id.clone(),
+            username: internal,
+            secret_b: hex::encode(&eph.secret_b),
+            public_b: eph.public_b_hex.clone(),
+            public_a: a_hex.to_owned(),
+            expires_at: self.now() + ctx.session_minutes() * 60_000,
+        });
+        let mut out = StringMap::new();
+        out.insert("SALT".into(), salt);
+        out.insert("SRP_B".into(), eph.public_b_hex);
+        out.insert("SECRET_BLOCK".into(), block);
+        out.insert("USER_ID_FOR_SRP".into(), user_id_for_srp.clone());
+        out.insert("USERNAME".into(), user_id_for_srp);
+        Ok(challenge("PASSWORD_VERIFIER", None, out))
+    }
+
+    /// A plausible, repeatable challenge for a user who does not exist (or has no
+    /// verifier): the same fake salt and user id every time for the same name.
+    fn fake_srp_identity(
+        &self,
+        pool_id: &str,
+        username: &str,
+    ) -> (String, String, Vec<u8>, String) {
+        let seed = self
+            .server_key
+            .mac_hex("srp-fake-user", format!("{pool_id}\n{username}").as_bytes());
+        let salt = srp::fake_salt_hex(seed.as_bytes(), pool_id, username);
+        let bytes = hex::decode(&seed[..32]).unwrap_or_default();
+        let fake_id = uuid::Builder::from_random_bytes(bytes.try_into().unwrap_or([0u8; 16]))
+            .into_uuid()
+            .to_string();
+        let verifier = hex::decode(&seed).unwrap_or_default();
+        (fake_id, salt, verifier, String::new())
+    }
+
+    async fn srp_verify(
+        &self,
+        ctx: &ClientContext,
+        session: Option<&str>,
+        responses: &StringMap,
+    ) -> CoreResult<AuthResponse> {
+        let username = required(responses, "USERNAME")?;
+        let block = required(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?;
+        let signature = required(responses, "PASSWORD_CLAIM_SIGNATURE")?;
+        let timestamp = required(responses, "TIMESTAMP")?;
+        ctx.check_secret_hash(username, responses.get("SECRET_HASH").map(String::as_str))?;
+        if let Some(s) = session.filter(|s| !s.is_empty()) {
+            // Sessions are not required here (some clients omit them), but one that is
+            // sent must be genuine.
+            let _ = self.server_key.open_text("cognate auth session v1", s);
+        }
+        let state = self
+            .open_secret_block(block, &ctx.pool.id, &ctx.client.id)
+            .await?;
+        if state.username.is_empty() {
+            return Err(CoreError::bad_credentials());
+        }
+        let user = self
+            .find_user(&ctx.pool, &state.username)
+            .await
+            .map_err(|_| CoreError::bad_credentials())?;
+        Self::check_can_sign_in(&user)?;
+        self.check_lockout(&user).await?;
+        let now_secs = self.now() / 1000;
+        let fresh = srp::parse_timestamp(timestamp)
+            .is_some_and(|t| (t - now_secs).abs() <= SRP_TIMESTAMP_SKEW_SECS);
+        let Some((salt, verifier)) = self.srp_credential(&user).await? else {
+            return Err(self.failed_password(&user).await);
+        };
+        let a = hex::decode(pad_even(&state.public_a)).unwrap_or_default();
+        let b = hex::decode(&state.secret_b).unwrap_or_default();
+        let check = srp::ClaimCheck {
+            realm: srp_pool_name(&ctx.pool.id),
+            user_id: &user.username,
+            salt_hex: &salt,
+            verifier: &verifier,
+            client_public_a: &a,
+            secret_b: &b,
+            public_b_hex: &state.public_b,
+            secret_block_b64: block,
+            timestamp,
+            signature_b64: signature,
+        };
+        if !fresh || srp::verify_claim(&check).is_err() {
+            return Err(self.failed_password(&user).await);
+        }
+        self.after_first_factor(ctx, user).await
+    }
+
+    /// The user's SRP salt and (unsealed) verifier.
+    async fn srp_credential(&self, user: &UserRecord) -> CoreResult<Option<(String, Vec<u8>)>> {
+        let Some(cred) = self.store.get_srp(user.id).await? else {
+            return Ok(None);
+        };
+        let context = super::credentials::srp_context(&user.pool_id, &user.sub);
+        Ok(self
+            .server_key
+            .open(&context, &cred.verifier)
+            .map(|v| (cred.salt, v)))
+    }
+}
+
+fn pad_even(hex_text: &str) -> String {
+    if hex_text.len() % 2 == 1 {
+        format!("0{hex_text}")
+    } else {
+        hex_text.to_owned()
+    }
+}

@@ -1,0 +1,71 @@
+//! Cognito's lockout: after 5 failed password attempts a user is locked for
+//! 2^(n−5) seconds after the n-th failure, at most 15 minutes; attempts during a lock
+//! are refused with `Password attempts exceeded` and do not count. The counter is in
+//! the database (shared by nodes, survives restarts), increments atomically, and
+//! resets after 15 minutes without failures.
+
+use crate::Core;
+use crate::clock::Millis;
+use crate::error::{CoreError, CoreResult};
+use crate::store::UserRecord;
+
+/// Failures before locking starts.
+pub const FREE_ATTEMPTS: i64 = 5;
+/// Longest lock.
+pub const MAX_LOCK_MS: Millis = 15 * 60 * 1000;
+/// Quiet time after which the counter starts again.
+pub const RESET_AFTER_MS: Millis = 15 * 60 * 1000;
+
+/// How long the n-th consecutive failure locks the account.
+pub fn lock_duration_ms(failures: i64) -> Millis {
+    if failures < FREE_ATTEMPTS {
+        return 0;
+    }
+    let exp = (failures - FREE_ATTEMPTS).min(20) as u32;
+    (1000i64 << exp).min(MAX_LOCK_MS)
+}
+
+fn exceeded() -> CoreError {
+    CoreError::NotAuthorized("Password attempts exceeded".into())
+}
+
+impl Core {
+    /// Refuses the attempt while the user is locked.
+    pub(crate) async fn check_lockout(&self, user: &UserRecord) -> CoreResult<()> {
+        if let Some((failures, last)) = self.store.failures(user.id).await? {
+            let now = self.now();
+            if now - last < RESET_AFTER_MS && now < last + lock_duration_ms(failures) {
+                return Err(exceeded());
+            }
+        }
+        Ok(())
+    }
+
+    /// Counts a wrong password and returns the error to answer with.
+    pub(crate) async fn failed_password(&self, user: &UserRecord) -> CoreError {
+        match self
+            .store
+            .record_failure(user.id, self.now(), RESET_AFTER_MS)
+            .await
+        {
+            Ok(n) if n > FREE_ATTEMPTS => exceeded(),
+            Ok(_) => CoreError::bad_credentials(),
+            Err(e) => e.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lock_doubles_from_the_fifth_failure_and_caps_at_fifteen_minutes() {
+        assert_eq!(lock_duration_ms(4), 0);
+        assert_eq!(lock_duration_ms(5), 1000);
+        assert_eq!(lock_duration_ms(6), 2000);
+        assert_eq!(lock_duration_ms(10), 32_000);
+        assert_eq!(lock_duration_ms(15), 900_000);
+        assert_eq!(lock_duration_ms(1000), 900_000);
+    }
+}

@@ -1,0 +1,146 @@
+//! Challenge state that travels with the client: the `Session` string and the SRP
+//! `SECRET_BLOCK`. Both are AES-256-GCM sealed under the server key (so they cannot be
+//! read or forged), expire, and are single-use (a consumed-id marker in the store), so
+//! no session table is needed.
+
+use crate::Core;
+use crate::clock::Millis;
+use crate::error::{CoreError, CoreResult};
+use serde::{Deserialize, Serialize};
+
+/// Sealing context of Session strings.
+const SESSION_CONTEXT: &str = "cognate auth session v1";
+/// Sealing context of SRP secret blocks.
+const SECRET_BLOCK_CONTEXT: &str = "cognate srp secret block v1";
+
+/// The state of a sign-in between two steps.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AuthSession {
+    /// Unique id (single-use marker).
+    pub id: String,
+    /// Pool.
+    pub pool_id: String,
+    /// Client.
+    pub client_id: String,
+    /// Internal username.
+    pub username: String,
+    /// The challenge this session answers.
+    pub challenge: String,
+    /// When the first factor succeeded (epoch seconds), for `auth_time`.
+    pub auth_time: i64,
+    /// Expiry (epoch ms).
+    pub expires_at: Millis,
+}
+
+/// The server's half of an SRP exchange, carried in `SECRET_BLOCK`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SrpState {
+    /// Unique id (single-use marker).
+    pub id: String,
+    /// Pool.
+    pub pool_id: String,
+    /// Client.
+    pub client_id: String,
+    /// Internal username (empty for a simulated challenge).
+    pub username: String,
+    /// Server secret `b` (hex).
+    pub secret_b: String,
+    /// Server public `B` (hex).
+    pub public_b: String,
+    /// Client public `A` (hex).
+    pub public_a: String,
+    /// Expiry (epoch ms).
+    pub expires_at: Millis,
+}
+
+fn invalid_session() -> CoreError {
+    CoreError::NotAuthorized("Invalid session for the user.".into())
+}
+
+impl Core {
+    /// Seals a session into the opaque `Session` string.
+    pub(crate) fn seal_session(&self, s: &AuthSession) -> String {
+        let json = serde_json::to_vec(s).unwrap_or_default();
+        self.server_key.seal_text(SESSION_CONTEXT, &json)
+    }
+
+    /// Opens, checks and consumes a `Session` for `challenge` of this pool and client.
+    pub(crate) async fn open_session(
+        &self,
+        text: &str,
+        pool_id: &str,
+        client_id: &str,
+        challenge: &str,
+    ) -> CoreResult<AuthSession> {
+        let raw = self
+            .server_key
+            .open_text(SESSION_CONTEXT, text)
+            .ok_or_else(invalid_session)?;
+        let s: AuthSession = serde_json::from_slice(&raw).map_err(|_| invalid_session())?;
+        if s.pool_id != pool_id || s.client_id != client_id || s.challenge != challenge {
+            return Err(invalid_session());
+        }
+        let now = self.now();
+        if now > s.expires_at {
+            return Err(CoreError::NotAuthorized(
+                "Invalid session for the user, session is expired.".into(),
+            ));
+        }
+        if !self
+            .store
+            .consume_once(&format!("session:{}", s.id), s.expires_at, now)
+            .await?
+        {
+            return Err(CoreError::NotAuthorized(
+                "Invalid session for the user, session can only be used once.".into(),
+            ));
+        }
+        Ok(s)
+    }
+
+    /// Seals SRP state into a standard-Base64 `SECRET_BLOCK`.
+    pub(crate) fn seal_secret_block(&self, s: &SrpState) -> String {
+        use base64::Engine;
+        let json = serde_json::to_vec(s).unwrap_or_default();
+        base64::engine::general_purpose::STANDARD
+            .encode(self.server_key.seal(SECRET_BLOCK_CONTEXT, &json))
+    }
+
+    /// Opens and consumes a `SECRET_BLOCK`; any failure is the generic sign-in error.
+    pub(crate) async fn open_secret_block(
+        &self,
+        block: &str,
+        pool_id: &str,
+        client_id: &str,
+    ) -> CoreResult<SrpState> {
+        use base64::Engine;
+        let bad = CoreError::bad_credentials;
+        let sealed = base64::engine::general_purpose::STANDARD
+            .decode(block)
+            .map_err(|_| bad())?;
+        let raw = self
+            .server_key
+            .open(SECRET_BLOCK_CONTEXT, &sealed)
+            .ok_or_else(bad)?;
+        let s: SrpState = serde_json::from_slice(&raw).map_err(|_| bad())?;
+        if s.pool_id != pool_id || s.client_id != client_id {
+            return Err(bad());
+        }
+        let now = self.now();
+        if now > s.expires_at {
+            return Err(CoreError::NotAuthorized(
+                "Invalid session for the user, session is expired.".into(),
+            ));
+        }
+        if !self
+            .store
+            .consume_once(&format!("srp:{}", s.id), s.expires_at, now)
+            .await?
+        {
+            return Err(CoreError::NotAuthorized(
+                "Invalid session for the user, session can only be used once.".into(),
+            ));
+        }
+        Ok(s)
+    }
+}

@@ -1,0 +1,201 @@
+//! Messages to users: the pool's templates (`{####}`, `{username}`), the channel and
+//! destination, masking for `CodeDeliveryDetails`, and the queued outbound message.
+//! <https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-settings-message-customizations.html>
+
+use crate::error::{CoreError, CoreResult};
+use crate::store::{OutboundMessage, UserPoolRecord, UserRecord};
+use cognate_proto::self_service::CodeDeliveryDetails;
+
+/// Default verification email body.
+pub const DEFAULT_VERIFY_EMAIL: &str = "Your verification code is {####}. ";
+/// Default verification email subject.
+pub const DEFAULT_VERIFY_SUBJECT: &str = "Your verification code";
+/// Default verification SMS.
+pub const DEFAULT_VERIFY_SMS: &str = "Your verification code is {####}. ";
+/// Default forgot-password text.
+pub const DEFAULT_RESET: &str = "Your password reset code is {####}. ";
+
+/// Where and how a message goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Delivery {
+    /// `EMAIL` or `SMS`.
+    pub channel: &'static str,
+    /// `email` or `phone_number`.
+    pub attribute: &'static str,
+    /// The address or number.
+    pub destination: String,
+    /// Body template with `{####}` (and possibly `{username}`).
+    pub body: String,
+    /// Email subject.
+    pub subject: Option<String>,
+}
+
+/// `j***@e***`: first character of the local part and of the domain.
+pub fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first = |s: &str| s.chars().next().map(String::from).unwrap_or_default();
+            format!("{}***@{}***", first(local), first(domain))
+        }
+        None => "***".into(),
+    }
+}
+
+/// `+*******1234`: only the last four digits.
+pub fn mask_phone(phone: &str) -> String {
+    let digits: Vec<char> = phone.chars().collect();
+    let keep = digits.len().saturating_sub(4);
+    let tail: String = digits[keep..].iter().collect();
+    format!("+{}{}", "*".repeat(keep.saturating_sub(1)), tail)
+}
+
+impl Delivery {
+    /// The masked `CodeDeliveryDetails`.
+    pub fn details(&self) -> CodeDeliveryDetails {
+        CodeDeliveryDetails {
+            destination: if self.channel == "EMAIL" {
+                mask_email(&self.destination)
+            } else {
+                mask_phone(&self.destination)
+            },
+            delivery_medium: self.channel.into(),
+            attribute_name: self.attribute.into(),
+        }
+    }
+
+    /// The outbound message carrying `code`.
+    pub fn message(&self, pool_id: &str, username: &str, code: &str, now: i64) -> OutboundMessage {
+        OutboundMessage {
+            pool_id: pool_id.into(),
+            channel: self.channel.into(),
+            destination: self.destination.clone(),
+            subject: self.subject.clone(),
+            body: self
+                .body
+                .replace("{username}", username)
+                .replace("{####}", code),
+            created_at: now,
+        }
+    }
+}
+
+fn attr<'a>(user: &'a UserRecord, name: &str) -> Option<&'a String> {
+    user.attributes.get(name).filter(|v| !v.is_empty())
+}
+
+/// Verification message for `attribute` (`email` or `phone_number`), using the pool's
+/// VerificationMessageTemplate (or the deprecated single fields).
+pub fn verification(pool: &UserPoolRecord, user: &UserRecord, attribute: &str) -> Option<Delivery> {
+    let s = &pool.settings;
+    let t = s.verification_message_template.clone().unwrap_or_default();
+    let destination = attr(user, attribute)?.clone();
+    Some(if attribute == "email" {
+        Delivery {
+            channel: "EMAIL",
+            attribute: "email",
+            destination,
+            body: t
+                .email_message
+                .or_else(|| s.email_verification_message.clone())
+                .unwrap_or_else(|| DEFAULT_VERIFY_EMAIL.into()),
+            subject: Some(
+                t.email_subject
+                    .or_else(|| s.email_verification_subject.clone())
+                    .unwrap_or_else(|| DEFAULT_VERIFY_SUBJECT.into()),
+            ),
+        }
+    } else {
+        Delivery {
+            channel: "SMS",
+            attribute: "phone_number",
+            destination,
+            body: t
+                .sms_message
+                .or_else(|| s.sms_verification_message.clone())
+                .unwrap_or_else(|| DEFAULT_VERIFY_SMS.into()),
+            subject: None,
+        }
+    })
+}
+
+/// The sign-up confirmation channel: with both email and phone auto-verified the code
+/// goes by SMS, as in Cognito.
+pub fn sign_up_delivery(pool: &UserPoolRecord, user: &UserRecord) -> Option<Delivery> {
+    let auto = pool
+        .settings
+        .auto_verified_attributes
+        .clone()
+        .unwrap_or_default();
+    let has = |a: &str| auto.iter().any(|x| x == a) && attr(user, a).is_some();
+    if has("phone_number") {
+        verification(pool, user, "phone_number")
+    } else if has("email") {
+        verification(pool, user, "email")
+    } else {
+        None
+    }
+}
+
+/// The password-reset channel chosen by AccountRecoverySetting (legacy default:
+/// verified phone, then verified email); refuses when none is available.
+pub fn recovery_delivery(pool: &UserPoolRecord, user: &UserRecord) -> CoreResult<Delivery> {
+    let verified = |a: &str| {
+        user.attributes
+            .get(&format!("{a}_verified"))
+            .is_some_and(|v| v == "true")
+            && attr(user, a).is_some()
+    };
+    let order: Vec<String> = match pool
+        .settings
+        .account_recovery_setting
+        .as_ref()
+        .and_then(|r| r.recovery_mechanisms.clone())
+    {
+        Some(mut m) => {
+            m.sort_by_key(|o| o.priority.unwrap_or(9));
+            m.into_iter().filter_map(|o| o.name).collect()
+        }
+        None => vec!["verified_phone_number".into(), "verified_email".into()],
+    };
+    if order.iter().any(|o| o == "admin_only") {
+        return Err(CoreError::NotAuthorized("Cannot reset password for the user as there is no registered/verified email or phone_number".into()));
+    }
+    for option in order {
+        let a = if option == "verified_email" {
+            "email"
+        } else {
+            "phone_number"
+        };
+        if verified(a) {
+            let mut d = verification(pool, user, a).ok_or(CoreError::ExpiredCode)?;
+            if a == "phone_number"
+                || pool
+                    .settings
+                    .verification_message_template
+                    .as_ref()
+                    .and_then(|t| t.email_message.as_ref())
+                    .is_none()
+            {
+                d.body = DEFAULT_RESET.into();
+            }
+            if a == "email" {
+                d.subject = Some("Your password reset code".into());
+            }
+            return Ok(d);
+        }
+    }
+    Err(CoreError::InvalidParameter(
+        "Cannot reset password for the user as there is no registered/verified email or phone_number".into(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_keep_only_what_cognito_shows() {
+        assert_eq!(mask_email("jane@example.com"), "j***@e***");
+        assert_eq!(mask_phone("+14325551212"), "+*******1212");
+    }
+}
