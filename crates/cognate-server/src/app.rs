@@ -130,6 +130,11 @@ impl Server {
         &self.key_source
     }
 
+    /// The domain service this server runs (tests and tools read state through it).
+    pub fn core(&self) -> Arc<Core> {
+        self.state.core.clone()
+    }
+
     /// The admin access key id (never the secret).
     pub fn admin_access_key_id(&self) -> &str {
         self.state.admin.access_key_id()

@@ -24,6 +24,9 @@ pub enum Db {
 /// A running server and clients for it.
 pub struct TestApp {
     pub url: String,
+    /// The server's domain service, for reading state tests cannot see over the API
+    /// (the message outbox).
+    pub core: Arc<cognate_core::Core>,
     pub clock: FixedClock,
     pub idp: idp::Client,
     pub data_dir: std::path::PathBuf,
@@ -110,12 +113,14 @@ pub async fn spawn_with(config: Config, dir: tempfile::TempDir) -> TestApp {
         .await
         .expect("server starts");
     let url = format!("http://{}", server.local_addr());
+    let core = server.core();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(server.run_until(async {
         let _ = rx.await;
     }));
     TestApp {
         idp: idp_client(&url, KEY_ID, SECRET),
+        core,
         url,
         clock,
         data_dir,
@@ -284,5 +289,27 @@ impl TestApp {
     pub fn clock_now_secs(&self) -> i64 {
         use cognate_core::clock::Clock;
         self.clock.now_millis() / 1000
+    }
+}
+
+impl TestApp {
+    /// Messages queued for a pool, oldest first (what a developer reads in the outbox).
+    pub async fn outbox(&self, pool_id: &str) -> Vec<cognate_core::store::OutboundMessage> {
+        self.core.store().list_outbox(pool_id, 1000).await.expect("outbox")
+    }
+
+    /// The 6-digit code in the newest message to `destination`.
+    pub async fn last_code_to(&self, pool_id: &str, destination: &str) -> String {
+        let messages = self.outbox(pool_id).await;
+        let body = messages
+            .iter()
+            .rev()
+            .find(|m| m.destination == destination)
+            .map(|m| m.body.clone())
+            .unwrap_or_else(|| panic!("no message to {destination}"));
+        body.split(|c: char| !c.is_ascii_digit())
+            .find(|w| w.len() == 6)
+            .unwrap_or_else(|| panic!("no code in {body:?}"))
+            .to_owned()
     }
 }
