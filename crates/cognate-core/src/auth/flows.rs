@@ -193,13 +193,13 @@ impl Core {
         ctx.check_secret_hash(username, params.get("SECRET_HASH").map(String::as_str))?;
         let user = self.sign_in_user(ctx, username, Some(password)).await?;
         Self::check_can_sign_in(&user)?;
-        self.check_lockout(&user).await?;
+        self.begin_password_attempt(&user).await?;
         let ok = match &user.password_hash {
             Some(hash) => self.passwords.verify(password, hash).await?,
             None => false,
         };
         if !ok {
-            return Err(self.failed_password(&user).await);
+            return Err(CoreError::bad_credentials());
         }
         self.after_first_factor(ctx, user).await
     }
@@ -449,12 +449,12 @@ impl Core {
             .await
             .map_err(|_| CoreError::bad_credentials())?;
         Self::check_can_sign_in(&user)?;
-        self.check_lockout(&user).await?;
+        self.begin_password_attempt(&user).await?;
         let now_secs = self.now() / 1000;
         let fresh = srp::parse_timestamp(timestamp)
             .is_some_and(|t| (t - now_secs).abs() <= SRP_TIMESTAMP_SKEW_SECS);
         let Some((salt, verifier)) = self.srp_credential(&user).await? else {
-            return Err(self.failed_password(&user).await);
+            return Err(CoreError::bad_credentials());
         };
         let a = hex::decode(pad_even(&state.public_a)).unwrap_or_default();
         let b = hex::decode(&state.secret_b).unwrap_or_default();
@@ -471,7 +471,7 @@ impl Core {
             signature_b64: signature,
         };
         if !fresh || srp::verify_claim(&check).is_err() {
-            return Err(self.failed_password(&user).await);
+            return Err(CoreError::bad_credentials());
         }
         self.after_first_factor(ctx, user).await
     }

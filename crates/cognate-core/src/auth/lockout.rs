@@ -2,7 +2,8 @@
 //! 2^(n−5) seconds after the n-th failure, at most 15 minutes; attempts during a lock
 //! are refused with `Password attempts exceeded` and do not count. The counter is in
 //! the database (shared by nodes, survives restarts), increments atomically, and
-//! resets after 15 minutes without failures.
+//! resets after 15 minutes without failures. Each check is counted before the
+//! password is verified, so a burst of parallel guesses cannot slip past the limit.
 
 use crate::Core;
 use crate::clock::Millis;
@@ -41,17 +42,29 @@ impl Core {
         Ok(())
     }
 
-    /// Counts a wrong password and returns the error to answer with.
-    pub(crate) async fn failed_password(&self, user: &UserRecord) -> CoreError {
-        match self
+    /// Reserves one password check before the password is looked at. The failure is
+    /// counted up front (a success clears the counter), so parallel guesses cannot all
+    /// pass a read-only check: beyond the free attempts only the request that takes
+    /// the next slot, after the lock has run out, gets its password checked.
+    pub(crate) async fn begin_password_attempt(&self, user: &UserRecord) -> CoreResult<()> {
+        let now = self.now();
+        let (failures, last) = self
             .store
-            .record_failure(user.id, self.now(), RESET_AFTER_MS)
-            .await
-        {
-            Ok(n) if n > FREE_ATTEMPTS => exceeded(),
-            Ok(_) => CoreError::bad_credentials(),
-            Err(e) => e.into(),
+            .failures(user.id)
+            .await?
+            .filter(|(_, last)| now - last < RESET_AFTER_MS)
+            .unwrap_or((0, 0));
+        if now < last + lock_duration_ms(failures) {
+            return Err(exceeded());
         }
+        let n = self
+            .store
+            .record_failure(user.id, now, RESET_AFTER_MS)
+            .await?;
+        if n > FREE_ATTEMPTS && n != failures + 1 {
+            return Err(exceeded());
+        }
+        Ok(())
     }
 }
 
