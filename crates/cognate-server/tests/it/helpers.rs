@@ -295,7 +295,11 @@ impl TestApp {
 impl TestApp {
     /// Messages queued for a pool, oldest first (what a developer reads in the outbox).
     pub async fn outbox(&self, pool_id: &str) -> Vec<cognate_core::store::OutboundMessage> {
-        self.core.store().list_outbox(pool_id, 1000).await.expect("outbox")
+        self.core
+            .store()
+            .list_outbox(pool_id, 1000)
+            .await
+            .expect("outbox")
     }
 
     /// The 6-digit code in the newest message to `destination`.

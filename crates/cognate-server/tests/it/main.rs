@@ -1,6 +1,12 @@
 //! Integration tests: the real server driven by the official AWS SDK for Rust and by
 //! raw HTTP, on SQLite and (when configured) PostgreSQL.
-#![allow(clippy::unwrap_used, clippy::expect_used, unreachable_pub)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::disallowed_methods,
+    unreachable_pub,
+    dead_code
+)]
 
 #[macro_use]
 mod helpers;
