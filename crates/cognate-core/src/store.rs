@@ -474,6 +474,175 @@ pub trait OutboxStore: Send + Sync {
     async fn mark_failed(&self, id: i64, error: &str, retry_at: Option<Millis>) -> StoreResult<()>;
 }
 
+/// A stored identity pool.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IdentityPoolRecord {
+    /// `<region>:<uuid>`.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Settings document.
+    pub settings: cognate_proto::identity::IdentityPoolSettings,
+    /// Roles and role mappings (`SetIdentityPoolRoles`).
+    pub roles: cognate_proto::identity::IdentityPoolRoles,
+    /// Creation time.
+    pub created_at: Millis,
+    /// Last change.
+    pub updated_at: Millis,
+    /// Optimistic-concurrency version.
+    pub version: i64,
+}
+
+/// A stored identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdentityRecord {
+    /// `<region>:<uuid>`.
+    pub id: String,
+    /// Owning identity pool.
+    pub pool_id: String,
+    /// Provider names of the linked logins.
+    pub logins: Vec<String>,
+    /// Creation time.
+    pub created_at: Millis,
+    /// Last change.
+    pub updated_at: Millis,
+}
+
+/// An IAM-style role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleRecord {
+    /// Role name (unique).
+    pub name: String,
+    /// `arn:aws:iam::<account>:role/<path><name>`.
+    pub arn: String,
+    /// `AROA...` id.
+    pub role_id: String,
+    /// Path, `/` by default.
+    pub path: String,
+    /// Trust policy JSON.
+    pub trust_policy: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Longest session in seconds.
+    pub max_session_secs: i64,
+    /// Set when the role was created implicitly for an identity pool.
+    pub implicit_pool: Option<String>,
+    /// Creation time.
+    pub created_at: Millis,
+}
+
+/// Temporary credentials issued for a role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemporaryCredentialRecord {
+    /// `ASIA...`.
+    pub access_key_id: String,
+    /// Sealed secret access key.
+    pub secret: Vec<u8>,
+    /// Keyed hash of the session token.
+    pub token_hash: String,
+    /// Assumed role.
+    pub role_arn: String,
+    /// Session name.
+    pub session_name: String,
+    /// Identity, for identity-pool credentials.
+    pub identity_id: Option<String>,
+    /// Request-context values for policy evaluation (JSON object of string arrays).
+    pub context: String,
+    /// Issue time.
+    pub created_at: Millis,
+    /// Expiry.
+    pub expires_at: Millis,
+}
+
+/// Identity pools and identities.
+#[async_trait]
+pub trait IdentityStore: Send + Sync {
+    /// Inserts a pool.
+    async fn insert_identity_pool(&self, pool: &IdentityPoolRecord) -> StoreResult<()>;
+    /// Reads a pool.
+    async fn get_identity_pool(&self, id: &str) -> StoreResult<Option<IdentityPoolRecord>>;
+    /// Replaces a pool (version-checked).
+    async fn update_identity_pool(&self, pool: &IdentityPoolRecord) -> StoreResult<()>;
+    /// Deletes a pool with its identities; false if absent.
+    async fn delete_identity_pool(&self, id: &str) -> StoreResult<bool>;
+    /// Pools by id after `after`.
+    async fn list_identity_pools(
+        &self,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<IdentityPoolRecord>>;
+    /// Reads an identity.
+    async fn get_identity(&self, id: &str) -> StoreResult<Option<IdentityRecord>>;
+    /// The identity a login (`<provider>\n<subject>`) is linked to.
+    async fn find_identity_by_login(
+        &self,
+        pool_id: &str,
+        login: &str,
+    ) -> StoreResult<Option<IdentityRecord>>;
+    /// Creates an identity with its logins; a login linked elsewhere gives `Conflict{what: "login"}`.
+    async fn insert_identity(
+        &self,
+        identity: &IdentityRecord,
+        logins: &[String],
+    ) -> StoreResult<()>;
+    /// Links more logins to an identity (and records the provider names).
+    async fn link_logins(&self, identity: &IdentityRecord, logins: &[String]) -> StoreResult<()>;
+    /// Identities of a pool by id after `after`.
+    async fn list_identities(
+        &self,
+        pool_id: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<IdentityRecord>>;
+    /// Deletes an identity; false if absent.
+    async fn delete_identity(&self, id: &str) -> StoreResult<bool>;
+}
+
+/// Roles, inline policies and temporary credentials.
+#[async_trait]
+pub trait RoleStore: Send + Sync {
+    /// Inserts a role; a taken name gives `Conflict{what: "role"}`.
+    async fn insert_role(&self, role: &RoleRecord) -> StoreResult<()>;
+    /// Reads a role by name.
+    async fn get_role(&self, name: &str) -> StoreResult<Option<RoleRecord>>;
+    /// Reads a role by ARN.
+    async fn get_role_by_arn(&self, arn: &str) -> StoreResult<Option<RoleRecord>>;
+    /// Deletes a role and its policies; false if absent.
+    async fn delete_role(&self, name: &str) -> StoreResult<bool>;
+    /// Roles by name after `after`.
+    async fn list_roles(&self, after: Option<&str>, limit: usize) -> StoreResult<Vec<RoleRecord>>;
+    /// Creates or replaces an inline policy.
+    async fn put_role_policy(&self, role: &str, name: &str, document: &str) -> StoreResult<()>;
+    /// Reads an inline policy.
+    async fn get_role_policy(&self, role: &str, name: &str) -> StoreResult<Option<String>>;
+    /// Deletes an inline policy; false if absent.
+    async fn delete_role_policy(&self, role: &str, name: &str) -> StoreResult<bool>;
+    /// A role's inline policies as `(name, document)`, by name.
+    async fn role_policies(&self, role: &str) -> StoreResult<Vec<(String, String)>>;
+    /// Stores temporary credentials.
+    async fn insert_credentials(&self, creds: &TemporaryCredentialRecord) -> StoreResult<()>;
+    /// Reads temporary credentials by access key id.
+    async fn get_credentials(
+        &self,
+        access_key_id: &str,
+    ) -> StoreResult<Option<TemporaryCredentialRecord>>;
+    /// Removes credentials that expired before `now`; how many went.
+    async fn purge_expired_credentials(&self, now: Millis) -> StoreResult<u64>;
+    /// Inserts a service-wide signing key; `Conflict{what:"service_key"}` if the generation exists.
+    async fn insert_service_key(
+        &self,
+        purpose: &str,
+        generation: i64,
+        kid: &str,
+        private_key: &[u8],
+        public_jwk: &str,
+        now: Millis,
+    ) -> StoreResult<()>;
+    /// Service keys of a purpose as `(kid, generation, sealed private key, public JWK)`.
+    async fn service_keys(&self, purpose: &str)
+    -> StoreResult<Vec<(String, i64, Vec<u8>, String)>>;
+}
+
 /// Everything Cognate stores.
 #[async_trait]
 pub trait Store:
@@ -486,6 +655,8 @@ pub trait Store:
     + CodeStore
     + LockoutStore
     + OutboxStore
+    + IdentityStore
+    + RoleStore
 {
     /// Checks the database answers.
     async fn ping(&self) -> StoreResult<()>;

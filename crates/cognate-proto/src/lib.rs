@@ -12,6 +12,7 @@ pub mod auth;
 pub mod common;
 pub mod error_type;
 pub mod group;
+pub mod identity;
 pub mod self_service;
 pub mod user;
 pub mod user_pool;

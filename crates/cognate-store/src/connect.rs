@@ -31,6 +31,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "sign in",
         include_str!("../migrations/sqlite/0002_sign_in.sql"),
     ),
+    (
+        3,
+        "identity pools",
+        include_str!("../migrations/sqlite/0003_identity_pools.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -43,6 +48,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         2,
         "sign in",
         include_str!("../migrations/postgres/0002_sign_in.sql"),
+    ),
+    (
+        3,
+        "identity pools",
+        include_str!("../migrations/postgres/0003_identity_pools.sql"),
     ),
 ];
 
