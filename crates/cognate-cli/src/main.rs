@@ -1,4 +1,5 @@
-//! The `cognate` binary: `serve` runs the service; `config check` validates settings.
+//! The `cognate` binary: `serve` runs the service; `config check` validates settings;
+//! `outbox` prints queued messages (codes, invitations) for developers.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -27,6 +28,19 @@ enum Command {
     Config {
         #[command(subcommand)]
         command: ConfigCommand,
+    },
+    /// Print queued email and SMS messages from the configured database, newest last.
+    /// Bodies hold codes and temporary passwords: this is a developer tool.
+    Outbox {
+        /// TOML settings file (environment variables COGNATE_* override it).
+        #[arg(long, env = "COGNATE_CONFIG")]
+        config: Option<PathBuf>,
+        /// Only this user pool.
+        #[arg(long)]
+        pool: Option<String>,
+        /// How many of the newest messages to print.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
     },
 }
 
@@ -104,6 +118,72 @@ async fn serve(config_path: Option<PathBuf>) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Rows read per pool; `list_outbox` returns the oldest first, so the newest `limit`
+/// are taken from the end of what it returns.
+const OUTBOX_SCAN: usize = 100_000;
+
+async fn outbox(
+    config_path: Option<PathBuf>,
+    pool: Option<String>,
+    limit: usize,
+) -> anyhow::Result<()> {
+    use cognate_core::store::{Store, UserPoolStore, UserStore};
+    let config = Config::load(config_path.as_deref())?;
+    let sqlite = config.data_dir.join("cognate.db");
+    if config.database_url.is_none() && !sqlite.exists() {
+        anyhow::bail!(
+            "no database at {} (check data_dir or database_url)",
+            sqlite.display()
+        );
+    }
+    let store = cognate_server::app::open_store(&config)
+        .await
+        .context("opening the database")?;
+    let pools = match pool {
+        Some(id) => vec![id],
+        None => {
+            let mut ids = Vec::new();
+            let mut after: Option<String> = None;
+            loop {
+                let page = store.list_pools(after.as_deref(), 60).await?;
+                let Some(last) = page.last() else { break };
+                after = Some(last.id.clone());
+                ids.extend(page.into_iter().map(|p| p.id));
+            }
+            ids
+        }
+    };
+    let mut messages = Vec::new();
+    for id in &pools {
+        messages.extend(store.list_outbox(id, OUTBOX_SCAN).await?);
+    }
+    store.close().await;
+    messages.sort_by_key(|m| m.created_at);
+    let skip = messages.len().saturating_sub(limit);
+    if messages.is_empty() {
+        println!("the outbox is empty");
+    }
+    for m in &messages[skip..] {
+        let at =
+            time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(m.created_at) * 1_000_000)
+                .ok()
+                .and_then(|t| {
+                    t.format(&time::format_description::well_known::Rfc3339)
+                        .ok()
+                })
+                .unwrap_or_else(|| m.created_at.to_string());
+        println!("{at}  {}  {} -> {}", m.pool_id, m.channel, m.destination);
+        if let Some(subject) = &m.subject {
+            println!("  Subject: {subject}");
+        }
+        for line in m.body.lines() {
+            println!("  {line}");
+        }
+        println!();
+    }
+    Ok(())
+}
+
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
@@ -123,5 +203,13 @@ fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Outbox {
+            config,
+            pool,
+            limit,
+        } => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+            .block_on(outbox(config, pool, limit)),
     }
 }

@@ -1,14 +1,13 @@
 //! One-time codes: 6 digits from the OS RNG, stored only as a keyed hash, single use,
 //! expiring, with a limited number of wrong guesses, and queued for delivery in the
 //! same transaction that stores them.
-#![allow(dead_code)] // TODO(#3): used by sign-up, recovery and attribute verification.
 
 use crate::Core;
 use crate::clock::Millis;
 use crate::error::{CoreError, CoreResult};
 use crate::ids::random_string;
 use crate::messages::Delivery;
-use crate::store::{CodeRecord, UserRecord};
+use crate::store::{CodeRecord, OutboundMessage, UserRecord};
 use cognate_proto::self_service::CodeDeliveryDetails;
 
 /// Why a code was sent; also its storage key.
@@ -47,12 +46,33 @@ impl Purpose {
 /// Wrong guesses allowed per code.
 pub const ATTEMPTS_PER_CODE: i64 = 5;
 
+/// The window of the per-user hourly limits (§6.10 of the fact sheet).
+pub const RATE_WINDOW_MS: Millis = 3_600_000;
+
+/// A code made before its user has a store id (sign-up): its message rides in the
+/// user's insert, and the record is stored right after with [`Core::store_pending_code`].
+#[derive(Debug, Clone)]
+pub(crate) struct PendingCode {
+    /// The record; `user_id` is filled in when stored.
+    pub(crate) record: CodeRecord,
+    /// The message carrying the code.
+    pub(crate) message: OutboundMessage,
+    /// Where it goes, masked.
+    pub(crate) details: CodeDeliveryDetails,
+}
+
+/// `LimitExceededException` for per-user limits.
+pub fn attempt_limit_exceeded() -> CoreError {
+    CoreError::LimitExceeded("Attempt limit exceeded, please try after some time.".into())
+}
+
 /// A fresh 6-digit code.
 pub fn new_code() -> String {
     random_string(b"0123456789", 6)
 }
 
-fn mismatch() -> CoreError {
+/// `CodeMismatchException` for a wrong code.
+pub fn code_mismatch() -> CoreError {
     CoreError::CodeMismatch("Invalid verification code provided, please try again.".into())
 }
 
@@ -64,32 +84,91 @@ impl Core {
         )
     }
 
+    /// Makes a code for `user` and the message built by `delivery` around it, without
+    /// storing either. The hash binds the code to the user's `sub`, which exists
+    /// before the store id does.
+    pub(crate) fn new_pending_code(
+        &self,
+        user: &UserRecord,
+        purpose: Purpose,
+        delivery: &Delivery,
+    ) -> PendingCode {
+        let code = new_code();
+        let now = self.now();
+        PendingCode {
+            record: CodeRecord {
+                user_id: user.id,
+                purpose: purpose.key().into(),
+                code_hash: self.code_hash(user, purpose, &code),
+                expires_at: now + purpose.lifetime_ms(),
+                attempts_left: ATTEMPTS_PER_CODE,
+                created_at: now,
+            },
+            message: delivery.message(&user.pool_id, &user.username, &code, now),
+            details: delivery.details(),
+        }
+    }
+
+    /// Stores a pending code whose message was already queued with the user's insert.
+    pub(crate) async fn store_pending_code(
+        &self,
+        user_id: i64,
+        mut pending: PendingCode,
+    ) -> CoreResult<CodeDeliveryDetails> {
+        pending.record.user_id = user_id;
+        self.store.put_code(&pending.record, None).await?;
+        Ok(pending.details)
+    }
+
     /// Creates a code for `user`, stores its hash, and queues the message built by
-    /// `delivery` around it. Returns where it went.
+    /// `delivery` around it, in one transaction. Returns where it went.
     pub(crate) async fn send_code(
         &self,
         user: &UserRecord,
         purpose: Purpose,
         delivery: &Delivery,
     ) -> CoreResult<CodeDeliveryDetails> {
-        let code = new_code();
-        let now = self.now();
-        let record = CodeRecord {
-            user_id: user.id,
-            purpose: purpose.key().into(),
-            code_hash: self.code_hash(user, purpose, &code),
-            expires_at: now + purpose.lifetime_ms(),
-            attempts_left: ATTEMPTS_PER_CODE,
-            created_at: now,
-        };
-        let message = delivery.message(&user.pool_id, &user.username, &code, now);
-        self.store.put_code(&record, Some(&message)).await?;
-        Ok(delivery.details())
+        let pending = self.new_pending_code(user, purpose, delivery);
+        self.store
+            .put_code(&pending.record, Some(&pending.message))
+            .await?;
+        Ok(pending.details)
+    }
+
+    /// Counts one `action` of `user` in the current hour and refuses it past
+    /// `per_hour` (Cognito's per-user limits, e.g. 5 ResendConfirmationCode an hour).
+    pub(crate) async fn check_rate(
+        &self,
+        user: &UserRecord,
+        action: &str,
+        per_hour: i64,
+    ) -> CoreResult<()> {
+        let count = self
+            .store
+            .bump_rate(user.id, action, self.now(), RATE_WINDOW_MS)
+            .await?;
+        if count > per_hour {
+            return Err(attempt_limit_exceeded());
+        }
+        Ok(())
     }
 
     /// Checks and consumes a code. Wrong codes use up attempts; when none are left the
     /// code is gone and a new one must be requested.
     pub(crate) async fn check_code(
+        &self,
+        user: &UserRecord,
+        purpose: Purpose,
+        code: &str,
+    ) -> CoreResult<()> {
+        self.verify_code(user, purpose, code).await?;
+        self.consume_code(user, purpose).await
+    }
+
+    /// Checks a code without consuming it (a wrong one still uses up an attempt), for
+    /// operations that must refuse some requests only a code holder may learn about
+    /// before the code is spent. Follow with [`Core::consume_code`].
+    pub(crate) async fn verify_code(
         &self,
         user: &UserRecord,
         purpose: Purpose,
@@ -111,15 +190,18 @@ impl Core {
             .is_none()
         {
             self.store.delete_code(user.id, purpose.key()).await?;
-            return Err(CoreError::LimitExceeded(
-                "Attempt limit exceeded, please try after some time.".into(),
-            ));
+            return Err(attempt_limit_exceeded());
         }
         let expected = self.code_hash(user, purpose, code.trim());
         if !crate::crypto::ct_eq(expected.as_bytes(), stored.code_hash.as_bytes()) {
-            return Err(mismatch());
+            return Err(code_mismatch());
         }
-        // Deleting is the single-use step: of two concurrent correct answers one wins.
+        Ok(())
+    }
+
+    /// Spends a verified code. Deleting is the single-use step: of two concurrent
+    /// correct answers one wins, the other gets `ExpiredCodeException`.
+    pub(crate) async fn consume_code(&self, user: &UserRecord, purpose: Purpose) -> CoreResult<()> {
         if !self.store.delete_code(user.id, purpose.key()).await? {
             return Err(CoreError::ExpiredCode);
         }

@@ -54,6 +54,30 @@ pub enum CoreError {
     /// Too many requests from this caller.
     #[error("{0}")]
     TooManyRequests(String),
+    /// A login is already linked to another identity.
+    #[error("{0}")]
+    ResourceConflict(String),
+    /// The identity pool lacks a role for the request.
+    #[error("{0}")]
+    InvalidIdentityPoolConfiguration(String),
+    /// IAM/STS: the named role or policy does not exist (`NoSuchEntity`, 404).
+    #[error("{0}")]
+    NoSuchEntity(String),
+    /// IAM: the role already exists (`EntityAlreadyExists`, 409).
+    #[error("{0}")]
+    EntityAlreadyExists(String),
+    /// IAM: the policy document is invalid (`MalformedPolicyDocument`, 400).
+    #[error("{0}")]
+    MalformedPolicyDocument(String),
+    /// STS: the web identity token is invalid (`InvalidIdentityToken`, 400).
+    #[error("{0}")]
+    InvalidIdentityToken(String),
+    /// STS: the web identity token expired (`ExpiredTokenException`, 400).
+    #[error("{0}")]
+    ExpiredToken(String),
+    /// STS/IAM: not allowed (`AccessDenied`, 403).
+    #[error("{0}")]
+    AccessDenied(String),
     /// A quota or per-user limit was reached.
     #[error("{0}")]
     LimitExceeded(String),
@@ -87,6 +111,16 @@ impl CoreError {
             CoreError::UnsupportedTokenType(_) => ErrorType::UnsupportedTokenType,
             CoreError::RefreshTokenReuse => ErrorType::RefreshTokenReuse,
             CoreError::TooManyRequests(_) => ErrorType::TooManyRequests,
+            CoreError::ResourceConflict(_) => ErrorType::ResourceConflict,
+            CoreError::InvalidIdentityPoolConfiguration(_) => {
+                ErrorType::InvalidIdentityPoolConfiguration
+            }
+            CoreError::NoSuchEntity(_) => ErrorType::ResourceNotFound,
+            CoreError::EntityAlreadyExists(_) => ErrorType::ResourceConflict,
+            CoreError::MalformedPolicyDocument(_)
+            | CoreError::InvalidIdentityToken(_)
+            | CoreError::ExpiredToken(_) => ErrorType::InvalidParameter,
+            CoreError::AccessDenied(_) => ErrorType::AccessDenied,
             CoreError::LimitExceeded(_) => ErrorType::LimitExceeded,
             CoreError::ConcurrentModification => ErrorType::ConcurrentModification,
             CoreError::UnsupportedOperation(_) => ErrorType::UnsupportedOperation,

@@ -136,15 +136,10 @@ pub fn sign_up_delivery(pool: &UserPoolRecord, user: &UserRecord) -> Option<Deli
     }
 }
 
-/// The password-reset channel chosen by AccountRecoverySetting (legacy default:
-/// verified phone, then verified email); refuses when none is available.
-pub fn recovery_delivery(pool: &UserPoolRecord, user: &UserRecord) -> CoreResult<Delivery> {
-    let verified = |a: &str| {
-        user.attributes
-            .get(&format!("{a}_verified"))
-            .is_some_and(|v| v == "true")
-            && attr(user, a).is_some()
-    };
+/// The attributes (`email`, `phone_number`) a reset code may go to, in the order of
+/// AccountRecoverySetting (legacy default: phone, then email). `admin_only` refuses
+/// self-service recovery for every user alike.
+pub fn recovery_attributes(pool: &UserPoolRecord) -> CoreResult<Vec<&'static str>> {
     let order: Vec<String> = match pool
         .settings
         .account_recovery_setting
@@ -160,12 +155,28 @@ pub fn recovery_delivery(pool: &UserPoolRecord, user: &UserRecord) -> CoreResult
     if order.iter().any(|o| o == "admin_only") {
         return Err(CoreError::NotAuthorized("Cannot reset password for the user as there is no registered/verified email or phone_number".into()));
     }
-    for option in order {
-        let a = if option == "verified_email" {
-            "email"
-        } else {
-            "phone_number"
-        };
+    Ok(order
+        .iter()
+        .map(|o| {
+            if o == "verified_email" {
+                "email"
+            } else {
+                "phone_number"
+            }
+        })
+        .collect())
+}
+
+/// The password-reset channel chosen by AccountRecoverySetting (legacy default:
+/// verified phone, then verified email); refuses when none is available.
+pub fn recovery_delivery(pool: &UserPoolRecord, user: &UserRecord) -> CoreResult<Delivery> {
+    let verified = |a: &str| {
+        user.attributes
+            .get(&format!("{a}_verified"))
+            .is_some_and(|v| v == "true")
+            && attr(user, a).is_some()
+    };
+    for a in recovery_attributes(pool)? {
         if verified(a) {
             let mut d = verification(pool, user, a).ok_or(CoreError::ExpiredCode)?;
             if a == "phone_number"

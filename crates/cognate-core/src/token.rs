@@ -13,7 +13,7 @@
 use aws_lc_rs::encoding::{AsDer, Pkcs8V1Der};
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::rsa::{KeyPair, KeySize, PublicKeyComponents};
-use aws_lc_rs::signature::{KeyPair as _, RSA_PKCS1_SHA256};
+use aws_lc_rs::signature::{KeyPair as _, RSA_PKCS1_SHA256, RSA_PKCS1_SHA512};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jsonwebtoken::errors::ErrorKind;
@@ -139,6 +139,46 @@ impl SigningKey {
     }
 }
 
+impl SigningKey {
+    /// Signs `claims` with RS512 and header `{"kid":..,"typ":"JWS","alg":"RS512"}`, the
+    /// form of Cognito identity-pool OpenID tokens.
+    pub fn sign_rs512(&self, claims: &Value) -> Result<String, TokenError> {
+        if !claims.is_object() {
+            return Err(TokenError::Malformed);
+        }
+        let header = format!(
+            r#"{{"kid":{},"typ":"JWS","alg":"RS512"}}"#,
+            Value::String(self.kid.clone())
+        );
+        let payload = serde_json::to_vec(claims).map_err(crypto)?;
+        let signing_input = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header),
+            URL_SAFE_NO_PAD.encode(payload)
+        );
+        let mut signature = vec![0u8; self.pair.public_modulus_len()];
+        self.pair
+            .sign(
+                &RSA_PKCS1_SHA512,
+                &SystemRandom::new(),
+                signing_input.as_bytes(),
+                &mut signature,
+            )
+            .map_err(crypto)?;
+        Ok(format!(
+            "{signing_input}.{}",
+            URL_SAFE_NO_PAD.encode(signature)
+        ))
+    }
+
+    /// The public key as a JWKS entry for RS512 tokens.
+    pub fn public_jwk_rs512(&self) -> Value {
+        let mut jwk = self.jwk.clone();
+        jwk["alg"] = Value::from("RS512");
+        jwk
+    }
+}
+
 impl std::fmt::Debug for SigningKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SigningKey")
@@ -153,18 +193,33 @@ impl std::fmt::Debug for SigningKey {
 /// against `now_secs` with no leeway, and nothing else: callers check `iss`,
 /// `token_use` and `client_id`/`aud`. Returns the claims.
 pub fn verify(token: &str, jwks: &[Value], now_secs: i64) -> Result<Value, TokenError> {
+    verify_alg(token, jwks, now_secs, Algorithm::RS256, "RS256")
+}
+
+/// Like [`verify`] for RS512 tokens (the identity service's OpenID tokens).
+pub fn verify_rs512(token: &str, jwks: &[Value], now_secs: i64) -> Result<Value, TokenError> {
+    verify_alg(token, jwks, now_secs, Algorithm::RS512, "RS512")
+}
+
+fn verify_alg(
+    token: &str,
+    jwks: &[Value],
+    now_secs: i64,
+    alg: Algorithm,
+    alg_name: &str,
+) -> Result<Value, TokenError> {
     let [header, _, _] = split(token)?;
     let header = decode_json(header)?;
-    if header.get("alg").and_then(Value::as_str) != Some("RS256") || header.get("crit").is_some() {
+    if header.get("alg").and_then(Value::as_str) != Some(alg_name) || header.get("crit").is_some() {
         return Err(TokenError::Malformed);
     }
     let kid = header
         .get("kid")
         .and_then(Value::as_str)
         .ok_or(TokenError::UnknownKey)?;
-    let key = find_key(jwks, kid)?;
+    let key = find_key(jwks, kid, alg_name)?;
 
-    let mut validation = Validation::new(Algorithm::RS256);
+    let mut validation = Validation::new(alg);
     validation.required_spec_claims.clear();
     validation.validate_exp = false;
     validation.validate_nbf = false;
@@ -220,15 +275,15 @@ fn decode_json(part: &str) -> Result<Value, TokenError> {
     }
 }
 
-/// The decoding key for `kid`, which must be an RSA key meant for RS256 signatures.
-fn find_key(jwks: &[Value], kid: &str) -> Result<DecodingKey, TokenError> {
+/// The decoding key for `kid`, which must be an RSA key meant for `alg` signatures.
+fn find_key(jwks: &[Value], kid: &str, alg: &str) -> Result<DecodingKey, TokenError> {
     let jwk = jwks
         .iter()
         .find(|k| k.get("kid").and_then(Value::as_str) == Some(kid))
         .ok_or(TokenError::UnknownKey)?;
     let member = |name: &str| jwk.get(name).and_then(Value::as_str);
     let usable = member("kty") == Some("RSA")
-        && matches!(member("alg"), None | Some("RS256"))
+        && (member("alg").is_none() || member("alg") == Some(alg))
         && matches!(member("use"), None | Some("sig"));
     let (Some(n), Some(e)) = (member("n"), member("e")) else {
         return Err(TokenError::UnknownKey);

@@ -369,7 +369,7 @@ impl Core {
     /// Inserts a new user. With `ForceAliasCreation`, a verified email or phone alias
     /// held by another user moves to the new one: the previous holder's copy becomes
     /// unverified, so it no longer signs in with it (API_AdminCreateUser).
-    async fn insert_new_user(
+    pub(crate) async fn insert_new_user(
         &self,
         pool: &UserPoolRecord,
         user: UserRecord,
@@ -392,7 +392,7 @@ impl Core {
     }
 
     /// Marks the `kind` alias that `new_user` claims as unverified on its current holder.
-    async fn release_alias(
+    pub(crate) async fn release_alias(
         &self,
         pool: &UserPoolRecord,
         new_user: &UserRecord,
@@ -588,20 +588,28 @@ impl Core {
         Err(CoreError::ConcurrentModification)
     }
 
-    /// `AdminResetUserPassword`: the user must reset with a code at next sign-in.
+    /// `AdminResetUserPassword`: the user must reset with a code at next sign-in, and
+    /// one is sent (as by `ForgotPassword`) when the user has a verified recovery
+    /// channel; otherwise an administrator sets the next password.
     /// Cognito refuses it for users who never set a password of their own (an invited
     /// user still in FORCE_CHANGE_PASSWORD is re-invited with `MessageAction=RESEND`).
     pub async fn admin_reset_user_password(&self, req: UserRequest) -> CoreResult<()> {
-        self.change_user(&req.user_pool_id, &req.username, |_, u| {
-            if u.status == status::UNCONFIRMED || u.status == status::FORCE_CHANGE_PASSWORD {
-                return Err(CoreError::NotAuthorized(
-                    "User password cannot be reset in the current state.".into(),
-                ));
-            }
-            u.status = status::RESET_REQUIRED.into();
-            Ok(())
-        })
-        .await?;
+        let user = self
+            .change_user(&req.user_pool_id, &req.username, |_, u| {
+                if u.status == status::UNCONFIRMED || u.status == status::FORCE_CHANGE_PASSWORD {
+                    return Err(CoreError::NotAuthorized(
+                        "User password cannot be reset in the current state.".into(),
+                    ));
+                }
+                u.status = status::RESET_REQUIRED.into();
+                Ok(())
+            })
+            .await?;
+        let pool = self.load_pool(&user.pool_id).await?;
+        if let Ok(delivery) = crate::messages::recovery_delivery(&pool, &user) {
+            self.send_code(&user, crate::codes::Purpose::ForgotPassword, &delivery)
+                .await?;
+        }
         Ok(())
     }
 

@@ -44,6 +44,9 @@ pub enum StartError {
     /// The database could not be opened or migrated.
     #[error("database: {0}")]
     Store(#[from] cognate_core::store::StoreError),
+    /// Email or SMS delivery settings are unusable.
+    #[error("delivery: {0}")]
+    Delivery(#[from] crate::delivery::DeliveryError),
 }
 
 /// A bound, ready-to-run server.
@@ -51,6 +54,7 @@ pub struct Server {
     listener: TcpListener,
     state: AppState,
     key_source: KeySource,
+    deliverer: crate::delivery::Deliverer,
 }
 
 fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> StartError {
@@ -71,11 +75,7 @@ impl Server {
     ) -> Result<Self, StartError> {
         create_private_dir(&config.data_dir)
             .map_err(io(format!("creating {}", config.data_dir.display())))?;
-        let backend = match &config.database_url {
-            Some(url) => Backend::Postgres(url.expose_secret().to_owned()),
-            None => Backend::Sqlite(config.data_dir.join("cognate.db")),
-        };
-        let store = Arc::new(SqlStore::open(&backend).await?);
+        let store = Arc::new(open_store(&config).await?);
         let (admin, key_source) =
             match (&config.admin_access_key_id, &config.admin_secret_access_key) {
                 (Some(id), Some(secret)) => (
@@ -109,10 +109,13 @@ impl Server {
             },
             server_key,
         );
+        let core = Arc::new(core);
+        let deliverer = crate::delivery::Deliverer::new(core.clone(), &config)?;
         Ok(Self {
             listener,
+            deliverer,
             state: AppState {
-                core: Arc::new(core),
+                core,
                 admin: Arc::new(admin),
                 config: Arc::new(config),
             },
@@ -140,20 +143,40 @@ impl Server {
         self.state.admin.access_key_id()
     }
 
-    /// Serves until `shutdown` completes, lets in-flight requests finish, then closes
-    /// the database.
+    /// Serves (and delivers the outbox in the background) until `shutdown` completes,
+    /// lets in-flight requests and the delivery in progress finish, then closes the
+    /// database.
     pub async fn run_until(
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
         let core = self.state.core.clone();
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let delivery = tokio::spawn(self.deliverer.run(stopped));
+        let shutdown = async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        };
         let app = router(self.state);
         let result = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
             .await;
+        if let Err(e) = delivery.await {
+            tracing::warn!(error = %e, "the delivery worker ended abnormally");
+        }
         core.store().close().await;
         result
     }
+}
+
+/// Opens (and migrates) the database the settings select: PostgreSQL when
+/// `database_url` is set, else `<data_dir>/cognate.db`.
+pub async fn open_store(config: &Config) -> Result<SqlStore, cognate_core::store::StoreError> {
+    let backend = match &config.database_url {
+        Some(url) => Backend::Postgres(url.expose_secret().to_owned()),
+        None => Backend::Sqlite(config.data_dir.join("cognate.db")),
+    };
+    SqlStore::open(&backend).await
 }
 
 /// The whole HTTP surface.
@@ -171,9 +194,17 @@ pub fn router(state: AppState) -> Router {
         ])
         .max_age(std::time::Duration::from_secs(86_400));
     Router::new()
-        .route("/", post(aws_json::endpoint))
+        .route("/", post(aws_json::endpoint).get(aws_json::endpoint))
         .route("/health", get(health))
         .route("/metrics", get(observability::metrics_endpoint))
+        .route(
+            "/identity/.well-known/jwks.json",
+            get(crate::jwks::identity_jwks),
+        )
+        .route(
+            "/identity/.well-known/openid-configuration",
+            get(crate::jwks::identity_openid_configuration),
+        )
         .route("/{pool_id}/.well-known/jwks.json", get(crate::jwks::jwks))
         .route(
             "/{pool_id}/.well-known/openid-configuration",

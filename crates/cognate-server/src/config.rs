@@ -51,6 +51,22 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Largest accepted request body in bytes (`COGNATE_MAX_BODY_BYTES`).
     pub max_body_bytes: usize,
+    /// SMTP server for email (`COGNATE_SMTP_URL`): `smtp://host:port` (plain),
+    /// `smtp+starttls://user:pass@host:587` or `smtps://user:pass@host:465`. Unset:
+    /// development mode, emails are written to the log instead of sent.
+    pub smtp_url: Option<SecretString>,
+    /// Default sender (`COGNATE_EMAIL_FROM`), default `no-reply@<public host>`; a
+    /// pool's `EmailConfiguration.From` overrides it.
+    pub email_from: Option<String>,
+    /// URL that SMS messages are POSTed to as JSON `{"phoneNumber", "message",
+    /// "poolId"}` (`COGNATE_SMS_WEBHOOK_URL`); a 2xx answer means delivered. Unset:
+    /// development mode, SMS are written to the log instead of sent.
+    pub sms_webhook_url: Option<SecretString>,
+    /// How long the delivery worker waits when the outbox is empty, in milliseconds
+    /// (`COGNATE_DELIVERY_POLL_MS`).
+    pub delivery_poll_ms: u64,
+    /// Delivery attempts before a message is given up (`COGNATE_DELIVERY_MAX_ATTEMPTS`).
+    pub delivery_max_attempts: u32,
 }
 
 impl Default for Config {
@@ -68,6 +84,11 @@ impl Default for Config {
             log: "info".into(),
             log_format: LogFormat::Text,
             max_body_bytes: 2 * 1024 * 1024,
+            smtp_url: None,
+            email_from: None,
+            sms_webhook_url: None,
+            delivery_poll_ms: 200,
+            delivery_max_attempts: 8,
         }
     }
 }
@@ -157,7 +178,67 @@ impl Config {
                 "public_url: must start with http:// or https://".into(),
             ));
         }
+        self.validate_delivery()
+    }
+
+    fn validate_delivery(&self) -> Result<(), ConfigError> {
+        use secrecy::ExposeSecret;
+        if let Some(url) = &self.smtp_url
+            && !["smtp://", "smtp+starttls://", "smtps://"]
+                .iter()
+                .any(|s| url.expose_secret().starts_with(s))
+        {
+            return Err(ConfigError::Invalid(
+                "smtp_url: must start with smtp://, smtp+starttls:// or smtps://".into(),
+            ));
+        }
+        if let Some(url) = &self.sms_webhook_url
+            && !["http://", "https://"]
+                .iter()
+                .any(|s| url.expose_secret().starts_with(s))
+        {
+            return Err(ConfigError::Invalid(
+                "sms_webhook_url: must start with http:// or https://".into(),
+            ));
+        }
+        if self
+            .email_from()
+            .parse::<lettre::message::Mailbox>()
+            .is_err()
+        {
+            return Err(ConfigError::Invalid(format!(
+                "email_from: {:?} is not an email address",
+                self.email_from()
+            )));
+        }
+        if self.delivery_max_attempts == 0 || self.delivery_poll_ms == 0 {
+            return Err(ConfigError::Invalid(
+                "delivery_max_attempts and delivery_poll_ms must be at least 1".into(),
+            ));
+        }
         Ok(())
+    }
+
+    /// The default sender: `email_from`, or `no-reply@<host of the public URL>`
+    /// (`no-reply@localhost` when that host is an IP address).
+    pub fn email_from(&self) -> String {
+        if let Some(from) = &self.email_from {
+            return from.clone();
+        }
+        let url = self.public_url();
+        let authority = url
+            .split_once("://")
+            .map_or(url.as_str(), |(_, rest)| rest)
+            .split('/')
+            .next()
+            .unwrap_or_default();
+        let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+        let host = host_port.rsplit_once(':').map_or(host_port, |(h, _)| h);
+        if host.is_empty() || host.starts_with('[') || host.parse::<std::net::IpAddr>().is_ok() {
+            "no-reply@localhost".into()
+        } else {
+            format!("no-reply@{host}")
+        }
     }
 
     /// The public base URL without a trailing slash.
@@ -180,7 +261,10 @@ fn insert(
     match path {
         [last] => {
             let typed = if let Ok(n) = value.parse::<i64>() {
-                if matches!(last.as_str(), "max_body_bytes") {
+                if matches!(
+                    last.as_str(),
+                    "max_body_bytes" | "delivery_poll_ms" | "delivery_max_attempts"
+                ) {
                     toml::Value::Integer(n)
                 } else {
                     toml::Value::String(value)
@@ -263,6 +347,31 @@ mod tests {
         assert_eq!(c.region, "us-west-2");
         assert_eq!(c.max_body_bytes, 20);
         assert_eq!(c.database_url.unwrap().expose_secret(), "postgres://x/y");
+    }
+
+    #[test]
+    fn delivery_settings_come_from_the_environment() {
+        let c = Config::load_from(
+            None,
+            env(&[
+                ("COGNATE_SMTP_URL", "smtps://u:p@mail.example.com:465"),
+                ("COGNATE_DELIVERY_MAX_ATTEMPTS", "3"),
+                ("COGNATE_PUBLIC_URL", "https://auth.example.com:8443/base"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(c.delivery_max_attempts, 3);
+        assert_eq!(c.email_from(), "no-reply@auth.example.com");
+        assert!(
+            !format!("{c:?}").contains("u:p@"),
+            "the SMTP password is redacted"
+        );
+        assert_eq!(Config::default().email_from(), "no-reply@localhost");
+        let err = Config::load_from(None, env(&[("COGNATE_SMTP_URL", "http://x")])).unwrap_err();
+        assert!(err.to_string().contains("smtp_url"), "{err}");
+        let err =
+            Config::load_from(None, env(&[("COGNATE_EMAIL_FROM", "not an address")])).unwrap_err();
+        assert!(err.to_string().contains("email_from"), "{err}");
     }
 
     #[test]

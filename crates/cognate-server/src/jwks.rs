@@ -60,3 +60,13 @@ pub async fn openid_configuration(
     }
     answer(state.core.openid_configuration(&pool_id).await)
 }
+
+/// `GET /identity/.well-known/jwks.json`: keys of identity-pool OpenID tokens.
+pub async fn identity_jwks(State(state): State<AppState>) -> Response {
+    answer(state.core.identity_jwks().await)
+}
+
+/// `GET /identity/.well-known/openid-configuration`.
+pub async fn identity_openid_configuration(State(state): State<AppState>) -> Response {
+    answer(Ok(state.core.identity_openid_configuration()))
+}

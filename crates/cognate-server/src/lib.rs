@@ -8,8 +8,10 @@ pub mod admin_keys;
 pub mod app;
 pub mod aws_json;
 pub mod config;
+pub mod delivery;
 pub mod jwks;
 pub mod observability;
+pub mod query;
 pub mod server_key;
 pub mod sigv4;
 

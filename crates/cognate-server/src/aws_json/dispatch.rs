@@ -55,6 +55,7 @@ macro_rules! op {
         }
     };
 }
+pub(crate) use op;
 
 /// One operation: its name, how its caller is authenticated, and its handler.
 pub struct Operation {
@@ -237,6 +238,68 @@ pub static USER_POOL_OPERATIONS: &[Operation] = &[
         auth: Auth::Iam,
         handler: op!(admin_user_global_sign_out),
     },
+    // Sign-up and recovery
+    Operation {
+        name: "SignUp",
+        auth: Auth::Public,
+        handler: op!(sign_up),
+    },
+    Operation {
+        name: "ConfirmSignUp",
+        auth: Auth::Public,
+        handler: op!(confirm_sign_up),
+    },
+    Operation {
+        name: "ResendConfirmationCode",
+        auth: Auth::Public,
+        handler: op!(resend_confirmation_code),
+    },
+    Operation {
+        name: "ForgotPassword",
+        auth: Auth::Public,
+        handler: op!(forgot_password),
+    },
+    Operation {
+        name: "ConfirmForgotPassword",
+        auth: Auth::Public,
+        handler: op!(confirm_forgot_password),
+    },
+    // Self-service with an access token (unsigned; core checks the token)
+    Operation {
+        name: "GetUser",
+        auth: Auth::Public,
+        handler: op!(get_user),
+    },
+    Operation {
+        name: "UpdateUserAttributes",
+        auth: Auth::Public,
+        handler: op!(update_user_attributes),
+    },
+    Operation {
+        name: "DeleteUserAttributes",
+        auth: Auth::Public,
+        handler: op!(delete_user_attributes),
+    },
+    Operation {
+        name: "GetUserAttributeVerificationCode",
+        auth: Auth::Public,
+        handler: op!(get_user_attribute_verification_code),
+    },
+    Operation {
+        name: "VerifyUserAttribute",
+        auth: Auth::Public,
+        handler: op!(verify_user_attribute),
+    },
+    Operation {
+        name: "ChangePassword",
+        auth: Auth::Public,
+        handler: op!(change_password),
+    },
+    Operation {
+        name: "DeleteUser",
+        auth: Auth::Public,
+        handler: op!(delete_user),
+    },
     // Groups
     Operation {
         name: "CreateGroup",
@@ -310,11 +373,8 @@ pub fn is_known_user_pool_operation(name: &str) -> bool {
         "AdminUserGlobalSignOut",
         "AddUserPoolClientSecret",
         "AssociateSoftwareToken",
-        "ChangePassword",
         "CompleteWebAuthnRegistration",
         "ConfirmDevice",
-        "ConfirmForgotPassword",
-        "ConfirmSignUp",
         "CreateIdentityProvider",
         "CreateManagedLoginBranding",
         "CreateResourceServer",
@@ -325,8 +385,6 @@ pub fn is_known_user_pool_operation(name: &str) -> bool {
         "DeleteManagedLoginBranding",
         "DeleteResourceServer",
         "DeleteTerms",
-        "DeleteUser",
-        "DeleteUserAttributes",
         "DeleteUserPoolClientSecret",
         "DeleteUserPoolDomain",
         "DeleteWebAuthnCredential",
@@ -339,7 +397,6 @@ pub fn is_known_user_pool_operation(name: &str) -> bool {
         "DescribeUserImportJob",
         "DescribeUserPoolDomain",
         "ForgetDevice",
-        "ForgotPassword",
         "GetCSVHeader",
         "GetDevice",
         "GetIdentityProviderByIdentifier",
@@ -347,8 +404,6 @@ pub fn is_known_user_pool_operation(name: &str) -> bool {
         "GetSigningCertificate",
         "GetTokensFromRefreshToken",
         "GetUICustomization",
-        "GetUser",
-        "GetUserAttributeVerificationCode",
         "GetUserAuthFactors",
         "GetUserPoolMfaConfig",
         "GlobalSignOut",
@@ -360,7 +415,6 @@ pub fn is_known_user_pool_operation(name: &str) -> bool {
         "ListUserImportJobs",
         "ListUserPoolClientSecrets",
         "ListWebAuthnCredentials",
-        "ResendConfirmationCode",
         "RespondToAuthChallenge",
         "RevokeToken",
         "SetLogDeliveryConfiguration",
@@ -369,7 +423,6 @@ pub fn is_known_user_pool_operation(name: &str) -> bool {
         "SetUserMFAPreference",
         "SetUserPoolMfaConfig",
         "SetUserSettings",
-        "SignUp",
         "StartUserImportJob",
         "StartWebAuthnRegistration",
         "StopUserImportJob",
@@ -379,10 +432,8 @@ pub fn is_known_user_pool_operation(name: &str) -> bool {
         "UpdateManagedLoginBranding",
         "UpdateResourceServer",
         "UpdateTerms",
-        "UpdateUserAttributes",
         "UpdateUserPoolDomain",
         "VerifySoftwareToken",
-        "VerifyUserAttribute",
         "GetProvisionedLimit",
         "UpdateProvisionedLimit",
         "CreateUserPoolReplica",

@@ -5,6 +5,7 @@
 
 pub mod dispatch;
 pub mod error;
+pub mod identity_dispatch;
 
 use crate::app::AppState;
 use crate::sigv4::{self, SignedRequest};
@@ -19,6 +20,8 @@ use std::time::Instant;
 
 /// Target prefix of the user-pool service.
 pub const USER_POOL_SERVICE: &str = "AWSCognitoIdentityProviderService";
+/// Target prefix of the identity-pool service.
+pub const IDENTITY_SERVICE: &str = "AWSCognitoIdentityService";
 
 /// Most seconds a signature's date may differ from the server clock.
 pub const MAX_SKEW_SECS: i64 = 15 * 60;
@@ -31,6 +34,9 @@ pub async fn endpoint(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    if headers.get("x-amz-target").is_none() && is_query_protocol(&method, &uri, &headers) {
+        return crate::query::endpoint(state, method, uri, headers, body).await;
+    }
     let started = Instant::now();
     let request_id = uuid::Uuid::new_v4().to_string();
     let target = headers
@@ -39,12 +45,12 @@ pub async fn endpoint(
         .unwrap_or_default()
         .to_owned();
     let (operation, result) = match resolve(&target) {
-        Ok((name, auth, handler)) => {
-            let span = tracing::info_span!("request", op = name, request_id = %request_id);
+        Ok(op) => {
+            let span = tracing::info_span!("request", op = op.name, request_id = %request_id);
             let _guard = span.enter();
             (
-                name,
-                run(&state, &method, &uri, &headers, body, auth, handler).await,
+                op.name,
+                run(&state, &method, &uri, &headers, body, &op).await,
             )
         }
         Err(e) => ("unknown", Err(e)),
@@ -72,7 +78,15 @@ pub async fn endpoint(
     resp
 }
 
-fn resolve(target: &str) -> Result<(&'static str, Auth, Handler), ApiError> {
+/// The operation a target names: its label, signing service, caller check and handler.
+struct Resolved {
+    name: &'static str,
+    service: &'static str,
+    auth: Auth,
+    handler: Handler,
+}
+
+fn resolve(target: &str) -> Result<Resolved, ApiError> {
     let unknown = || {
         ApiError::new(
             ErrorType::UnknownOperation,
@@ -80,15 +94,27 @@ fn resolve(target: &str) -> Result<(&'static str, Auth, Handler), ApiError> {
         )
     };
     let (service, op) = target.split_once('.').ok_or_else(unknown)?;
-    if service != USER_POOL_SERVICE {
-        return Err(unknown());
-    }
-    match dispatch::user_pool_operation(op) {
-        Some(o) => Ok((o.name, o.auth, o.handler)),
-        None if dispatch::is_known_user_pool_operation(op) => Err(ApiError::new(
-            ErrorType::UnsupportedOperation,
-            format!("{op} is not supported by this Cognate version."),
-        )),
+    let (found, signing) = match service {
+        USER_POOL_SERVICE => (dispatch::user_pool_operation(op), "cognito-idp"),
+        IDENTITY_SERVICE => (
+            identity_dispatch::identity_operation(op),
+            "cognito-identity",
+        ),
+        _ => return Err(unknown()),
+    };
+    match found {
+        Some(o) => Ok(Resolved {
+            name: o.name,
+            service: signing,
+            auth: o.auth,
+            handler: o.handler,
+        }),
+        None if service == USER_POOL_SERVICE && dispatch::is_known_user_pool_operation(op) => {
+            Err(ApiError::new(
+                ErrorType::UnsupportedOperation,
+                format!("{op} is not supported by this Cognate version."),
+            ))
+        }
         None => Err(unknown()),
     }
 }
@@ -99,11 +125,10 @@ async fn run(
     uri: &Uri,
     headers: &HeaderMap,
     body: Body,
-    auth: Auth,
-    handler: Handler,
+    op: &Resolved,
 ) -> Result<Vec<u8>, ApiError> {
     let body = read_body(body, state.config.max_body_bytes).await?;
-    if auth == Auth::Iam {
+    if op.auth == Auth::Iam {
         let now = state.core.clock().now_millis() / 1000;
         let req = SignedRequest {
             method: method.as_str(),
@@ -114,14 +139,14 @@ async fn run(
         };
         sigv4::verify(
             &req,
-            "cognito-idp",
+            op.service,
             &state.config.region,
             now,
             MAX_SKEW_SECS,
             state.admin.as_ref(),
         )?;
     }
-    handler(state.clone(), body).await
+    (op.handler)(state.clone(), body).await
 }
 
 async fn read_body(body: Body, limit: usize) -> Result<Bytes, ApiError> {
@@ -131,4 +156,13 @@ async fn read_body(body: Body, limit: usize) -> Result<Bytes, ApiError> {
             format!("Request body is larger than {limit} bytes."),
         )
     })
+}
+
+/// Form-encoded bodies (and `GET /?Action=`) belong to the query protocol (IAM, STS).
+fn is_query_protocol(method: &Method, uri: &Uri, headers: &HeaderMap) -> bool {
+    let form = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    form || (method == Method::GET && uri.query().is_some_and(|q| q.contains("Action=")))
 }

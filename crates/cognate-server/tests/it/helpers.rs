@@ -317,3 +317,47 @@ impl TestApp {
             .to_owned()
     }
 }
+
+/// An official cognito-identity SDK client for `url`, signing with the admin key.
+pub fn identity_client(url: &str) -> aws_sdk_cognitoidentity::Client {
+    use aws_sdk_cognitoidentity::config::{BehaviorVersion, Credentials, Region};
+    let conf = aws_sdk_cognitoidentity::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(REGION))
+        .credentials_provider(Credentials::new(KEY_ID, SECRET, None, None, "test"))
+        .endpoint_url(url)
+        .retry_config(aws_sdk_cognitoidentity::config::retry::RetryConfig::disabled())
+        .build();
+    aws_sdk_cognitoidentity::Client::from_conf(conf)
+}
+
+/// An official IAM SDK client for `url`, signing with the admin key.
+pub fn iam_client(url: &str) -> aws_sdk_iam::Client {
+    use aws_sdk_iam::config::{BehaviorVersion, Credentials, Region};
+    let conf = aws_sdk_iam::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(REGION))
+        .credentials_provider(Credentials::new(KEY_ID, SECRET, None, None, "test"))
+        .endpoint_url(url)
+        .retry_config(aws_sdk_iam::config::retry::RetryConfig::disabled())
+        .build();
+    aws_sdk_iam::Client::from_conf(conf)
+}
+
+/// An official STS SDK client for `url` with the given credentials.
+pub fn sts_client(
+    url: &str,
+    key: &str,
+    secret: &str,
+    token: Option<String>,
+) -> aws_sdk_sts::Client {
+    use aws_sdk_sts::config::{BehaviorVersion, Credentials, Region};
+    let conf = aws_sdk_sts::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new(REGION))
+        .credentials_provider(Credentials::new(key, secret, token, None, "test"))
+        .endpoint_url(url)
+        .retry_config(aws_sdk_sts::config::retry::RetryConfig::disabled())
+        .build();
+    aws_sdk_sts::Client::from_conf(conf)
+}

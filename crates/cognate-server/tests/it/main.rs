@@ -11,14 +11,22 @@
 #[macro_use]
 mod helpers;
 
+mod iam_sts;
+mod identity_pools;
+
 mod admin_auth;
 mod app_clients;
 mod concurrency;
+mod delivery;
 mod groups;
 mod list_users;
 mod protocol;
 mod readme;
+mod recovery;
+mod self_service;
 mod sign_in;
+mod sign_up;
 mod smoke;
+mod third_party;
 mod user_pools;
 mod users;

@@ -1,0 +1,186 @@
+//! Verifying the `Logins` map of identity-pool calls. A user-pool login is the pool's
+//! ID token, keyed by `cognito-idp.<region>.amazonaws.com/<poolId>` or by the token's
+//! issuer without the scheme (what Amplify sends for a self-hosted issuer); the
+//! identity service's own OpenID token is keyed `cognito-identity.amazonaws.com`.
+//! Providers are resolved through [`Provider`] so social, OIDC and SAML slot in later.
+
+use crate::Core;
+use crate::error::{CoreError, CoreResult};
+use crate::store::IdentityPoolRecord;
+use crate::token::{self, TokenError};
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Key of the identity service's own tokens in `Logins`.
+pub const COGNITO_IDENTITY: &str = "cognito-identity.amazonaws.com";
+
+/// A verified login.
+#[derive(Debug, Clone)]
+pub struct VerifiedLogin {
+    /// Canonical provider name (`cognito-idp.<region>.amazonaws.com/<poolId>`).
+    pub provider: String,
+    /// Subject at the provider.
+    pub subject: String,
+    /// Key for role mappings (`<provider>:<clientId>` for user pools).
+    pub mapping_key: String,
+    /// The token's claims (for Rules mappings and principal tags).
+    pub claims: Value,
+}
+
+impl VerifiedLogin {
+    /// The unique key linking this login to one identity.
+    pub fn login_key(&self) -> String {
+        format!("{}\n{}", self.provider, self.subject)
+    }
+}
+
+/// Kinds of login providers an identity pool accepts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Provider {
+    /// A Cognate user pool (by pool id).
+    UserPool(String),
+    /// The identity service's own token (developer and basic flows).
+    CognitoIdentity,
+}
+
+fn not_supported() -> CoreError {
+    CoreError::NotAuthorized("Token is not from a supported provider of this identity pool.".into())
+}
+
+fn invalid_token(detail: &str) -> CoreError {
+    CoreError::NotAuthorized(format!("Invalid login token. {detail}"))
+}
+
+impl Core {
+    /// Which provider a `Logins` key names.
+    pub fn login_provider(&self, key: &str) -> Option<Provider> {
+        if key == COGNITO_IDENTITY {
+            return Some(Provider::CognitoIdentity);
+        }
+        let own = self
+            .settings
+            .public_url
+            .split_once("://")
+            .map_or(self.settings.public_url.as_str(), |(_, rest)| rest);
+        let aws = format!("cognito-idp.{}.amazonaws.com", self.settings.region);
+        let (host, pool) = key.rsplit_once('/')?;
+        (host == aws || host == own).then(|| Provider::UserPool(pool.to_owned()))
+    }
+
+    /// The canonical provider name of a user pool.
+    pub fn user_pool_provider_name(&self, pool_id: &str) -> String {
+        format!(
+            "cognito-idp.{}.amazonaws.com/{pool_id}",
+            self.settings.region
+        )
+    }
+
+    /// Verifies every login; any bad one fails the call.
+    pub(crate) async fn verify_logins(
+        &self,
+        pool: &IdentityPoolRecord,
+        logins: &BTreeMap<String, String>,
+    ) -> CoreResult<Vec<VerifiedLogin>> {
+        let mut out = Vec::with_capacity(logins.len());
+        for (key, token) in logins {
+            let login = match self.login_provider(key).ok_or_else(not_supported)? {
+                Provider::UserPool(pool_id) => {
+                    self.verify_user_pool_login(pool, &pool_id, token).await?
+                }
+                Provider::CognitoIdentity => self.verify_identity_token_login(pool, token).await?,
+            };
+            out.push(login);
+        }
+        Ok(out)
+    }
+
+    async fn verify_user_pool_login(
+        &self,
+        ipool: &IdentityPoolRecord,
+        pool_id: &str,
+        token: &str,
+    ) -> CoreResult<VerifiedLogin> {
+        let provider = self.user_pool_provider_name(pool_id);
+        let configured: Vec<_> = ipool
+            .settings
+            .cognito_identity_providers
+            .iter()
+            .flatten()
+            .filter(|p| {
+                p.provider_name
+                    .as_deref()
+                    .and_then(|n| self.login_provider(n))
+                    == Some(Provider::UserPool(pool_id.to_owned()))
+            })
+            .collect();
+        if configured.is_empty() {
+            return Err(not_supported());
+        }
+        let user_pool = self
+            .store
+            .get_pool(pool_id)
+            .await?
+            .ok_or_else(not_supported)?;
+        let keys = self.pool_keys(&user_pool.id).await?;
+        let now = self.now() / 1000;
+        let claims = match token::verify(token, &keys.jwks, now) {
+            Ok(c) => c,
+            Err(TokenError::Expired) => {
+                let exp = token::peek_claims(token)
+                    .ok()
+                    .and_then(|c| c["exp"].as_i64())
+                    .unwrap_or(0);
+                return Err(invalid_token(&format!("Token expired: {exp} >= {now}")));
+            }
+            Err(_) => return Err(invalid_token("Token signature invalid.")),
+        };
+        if claims["token_use"] != "id" || claims["iss"] != self.issuer(pool_id).as_str() {
+            return Err(invalid_token("Token is not an ID token of this provider."));
+        }
+        let aud = claims["aud"].as_str().unwrap_or_default().to_owned();
+        let Some(entry) = configured
+            .iter()
+            .find(|p| p.client_id.as_deref() == Some(aud.as_str()))
+        else {
+            return Err(invalid_token(
+                "Token is from an app client this identity pool does not accept.",
+            ));
+        };
+        let sub = claims["sub"]
+            .as_str()
+            .ok_or_else(|| invalid_token("Token has no subject."))?
+            .to_owned();
+        if entry.server_side_token_check == Some(true) {
+            self.server_side_token_check(pool_id, &sub, &claims).await?;
+        }
+        Ok(VerifiedLogin {
+            mapping_key: format!("{provider}:{aud}"),
+            provider,
+            subject: sub,
+            claims,
+        })
+    }
+
+    /// The user must still exist, be enabled and not have signed out since the token.
+    async fn server_side_token_check(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        claims: &Value,
+    ) -> CoreResult<()> {
+        let user = self
+            .store
+            .find_user_by_sub(pool_id, sub)
+            .await?
+            .ok_or_else(|| invalid_token("The user no longer exists."))?;
+        let iat_ms = claims["iat"].as_i64().unwrap_or(0) * 1000;
+        let revoked = match claims["origin_jti"].as_str() {
+            Some(o) => self.store.is_origin_revoked(o).await?,
+            None => false,
+        };
+        if !user.enabled || revoked || iat_ms < self.store.tokens_valid_after(user.id).await? {
+            return Err(invalid_token("Token has been revoked."));
+        }
+        Ok(())
+    }
+}
