@@ -118,6 +118,13 @@ fn admin_key(args: &Args, spawned: Option<&spawn::Spawned>) -> Result<AdminKey> 
     }
 }
 
+/// `/proc/loadavg`'s 1/5/15-minute figures: other work sharing the machine.
+fn load_average() -> String {
+    let text = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let f: Vec<&str> = text.split_whitespace().take(3).collect();
+    format!("load average {}", f.join(" "))
+}
+
 fn print_machine(server: Option<Meter>) -> Result<()> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let model = std::fs::read_to_string("/proc/cpuinfo")
@@ -129,7 +136,7 @@ fn print_machine(server: Option<Meter>) -> Result<()> {
             })
         })
         .unwrap_or_else(|| "unknown".into());
-    println!("machine: {cores} logical CPUs, {model}");
+    println!("machine: {cores} logical CPUs, {model}; {}", load_average());
     if let Some(m) = server {
         println!(
             "server pid {}: RSS {:.1} MiB when the benchmark starts (idle, right after start with --spawn)",
@@ -268,7 +275,7 @@ async fn run_scenarios(
         };
         let peak = server.map(|m| vm_kib(m.pid(), "VmHWM")).transpose()?;
         let row = Row::new(s, rec, elapsed, cpu, peak, bounds);
-        println!("{}", row.line());
+        println!("{}    ({})", row.line(), load_average());
         if let Some(e) = row.errors_line() {
             println!("{e}");
         }
@@ -279,8 +286,11 @@ async fn run_scenarios(
 
 fn print_summary(args: &Args, rows: &[Row], bounds: &bounds::Bounds) {
     println!(
-        "\n## Summary ({} users, concurrency {}, {} s)\n",
-        args.users, args.concurrency, args.duration
+        "\n## Summary ({} users, concurrency {}, {} s; at the end: {})\n",
+        args.users,
+        args.concurrency,
+        args.duration,
+        load_average()
     );
     println!("{}", Row::HEADER);
     for row in rows {

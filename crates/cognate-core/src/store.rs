@@ -596,6 +596,10 @@ pub trait IdentityStore: Send + Sync {
     ) -> StoreResult<Vec<IdentityRecord>>;
     /// Deletes an identity; false if absent.
     async fn delete_identity(&self, id: &str) -> StoreResult<bool>;
+    /// The login keys (`<provider>\n<subject>`) linked to an identity.
+    async fn identity_login_keys(&self, identity_id: &str) -> StoreResult<Vec<String>>;
+    /// Unlinks logins and records the identity's remaining provider names.
+    async fn unlink_logins(&self, identity: &IdentityRecord, logins: &[String]) -> StoreResult<()>;
 }
 
 /// Roles, inline policies and temporary credentials.

@@ -233,4 +233,34 @@ impl IdentityStore for SqlStore {
         tx.commit().await.map_err(unavailable)?;
         Ok(done.rows_affected() > 0)
     }
+
+    async fn identity_login_keys(&self, identity_id: &str) -> StoreResult<Vec<String>> {
+        let rows =
+            sqlx::query("SELECT login FROM identity_logins WHERE identity_id = $1 ORDER BY login")
+                .bind(identity_id)
+                .fetch_all(&self.read)
+                .await
+                .map_err(unavailable)?;
+        rows.iter().map(|r| get(r, "login")).collect()
+    }
+
+    async fn unlink_logins(&self, identity: &IdentityRecord, logins: &[String]) -> StoreResult<()> {
+        let mut tx = self.write.begin().await.map_err(unavailable)?;
+        for login in logins {
+            sqlx::query("DELETE FROM identity_logins WHERE identity_id = $1 AND login = $2")
+                .bind(&identity.id)
+                .bind(login)
+                .execute(&mut *tx)
+                .await
+                .map_err(unavailable)?;
+        }
+        sqlx::query("UPDATE identities SET logins = $1, updated_at = $2 WHERE id = $3")
+            .bind(to_json(&identity.logins)?)
+            .bind(identity.updated_at)
+            .bind(&identity.id)
+            .execute(&mut *tx)
+            .await
+            .map_err(unavailable)?;
+        tx.commit().await.map_err(unavailable)
+    }
 }

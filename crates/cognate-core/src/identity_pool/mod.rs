@@ -3,6 +3,7 @@
 //! <https://docs.aws.amazon.com/cognito/latest/developerguide/identity-pools.html>
 
 pub mod credentials;
+pub mod developer;
 pub mod identity;
 pub mod logins;
 pub mod openid;

@@ -125,17 +125,16 @@ impl Core {
         validate(&req, &mut val);
         val.finish().map_err(CoreError::InvalidParameter)?;
         let mut pool = self.load_identity_pool(&id).await?;
-        if let Some(old) = &pool.settings.developer_provider_name {
-            if req
+        if let Some(old) = &pool.settings.developer_provider_name
+            && req
                 .settings
                 .developer_provider_name
                 .as_ref()
                 .is_some_and(|n| n != old)
-            {
-                return Err(CoreError::InvalidParameter(
-                    "DeveloperProviderName cannot be changed once set.".into(),
-                ));
-            }
+        {
+            return Err(CoreError::InvalidParameter(
+                "DeveloperProviderName cannot be changed once set.".into(),
+            ));
         }
         let mut settings = req.settings;
         settings.allow_classic_flow.get_or_insert(false);

@@ -66,7 +66,37 @@ pub static IDENTITY_OPERATIONS: &[Operation] = &[
         auth: Auth::Iam,
         handler: op!(get_open_id_token_for_developer_identity),
     },
+    Operation {
+        name: "LookupDeveloperIdentity",
+        auth: Auth::Iam,
+        handler: op!(lookup_developer_identity),
+    },
+    Operation {
+        name: "UnlinkDeveloperIdentity",
+        auth: Auth::Iam,
+        handler: op!(unlink_developer_identity),
+    },
+    Operation {
+        name: "TagResource",
+        auth: Auth::Iam,
+        handler: op!(tag_identity_pool),
+    },
+    Operation {
+        name: "UntagResource",
+        auth: Auth::Iam,
+        handler: op!(untag_identity_pool),
+    },
+    Operation {
+        name: "ListTagsForResource",
+        auth: Auth::Iam,
+        handler: op!(list_identity_pool_tags),
+    },
     // Public
+    Operation {
+        name: "UnlinkIdentity",
+        auth: Auth::Public,
+        handler: op!(unlink_identity),
+    },
     Operation {
         name: "GetId",
         auth: Auth::Public,

@@ -185,4 +185,30 @@ backend_tests! {
         assert_eq!(claims["amr"][0], "authenticated");
         let _ = f;
     }
+
+    async fn developer_lookup_unlink_and_tags(app) {
+        let ci = identity_client(&app.url);
+        let pool = ci.create_identity_pool().identity_pool_name("dev").allow_unauthenticated_identities(false)
+            .developer_provider_name("login.example").send().await.unwrap().identity_pool_id().to_owned();
+        let out = ci.get_open_id_token_for_developer_identity().identity_pool_id(&pool).logins("login.example", "user-7").send().await.unwrap();
+        let id = out.identity_id().unwrap().to_owned();
+        let found = ci.lookup_developer_identity().identity_pool_id(&pool).developer_user_identifier("user-7").send().await.unwrap();
+        assert_eq!(found.identity_id(), Some(id.as_str()));
+        assert_eq!(found.developer_user_identifier_list(), ["user-7"]);
+        ci.unlink_developer_identity().identity_pool_id(&pool).identity_id(&id).developer_provider_name("login.example")
+            .developer_user_identifier("user-7").send().await.unwrap();
+        let err = ci.lookup_developer_identity().identity_pool_id(&pool).developer_user_identifier("user-7").send().await.unwrap_err().into_service_error();
+        assert!(err.is_resource_not_found_exception(), "{err:?}");
+        let arn = format!("arn:aws:cognito-identity:us-east-1:000000000000:identitypool/{pool}");
+        ci.tag_resource().resource_arn(&arn).tags("team", "blue").send().await.unwrap();
+        assert_eq!(ci.list_tags_for_resource().resource_arn(&arn).send().await.unwrap().tags().unwrap()["team"], "blue");
+        ci.untag_resource().resource_arn(&arn).tag_keys("team").send().await.unwrap();
+        assert!(ci.list_tags_for_resource().resource_arn(&arn).send().await.unwrap().tags().unwrap().is_empty());
+        let described = ci.describe_identity().identity_id(&id).send().await.unwrap();
+        assert!(described.logins().is_empty());
+        let listed = ci.list_identities().identity_pool_id(&pool).max_results(10).send().await.unwrap();
+        assert_eq!(listed.identities().len(), 1);
+        ci.delete_identities().identity_ids_to_delete(&id).send().await.unwrap();
+        assert!(ci.describe_identity().identity_id(&id).send().await.is_err());
+    }
 }
