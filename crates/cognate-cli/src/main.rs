@@ -29,6 +29,11 @@ enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Manage signing keys.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
     /// Print queued email and SMS messages from the configured database, newest last.
     /// Bodies hold codes and temporary passwords: this is a developer tool.
     Outbox {
@@ -41,6 +46,20 @@ enum Command {
         /// How many of the newest messages to print.
         #[arg(long, default_value_t = 20)]
         limit: usize,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Add new ID- and access-token signing keys to a user pool. Tokens are signed with
+    /// the new keys from now on; the old keys stay in the JWKS until their tokens expire.
+    Rotate {
+        /// TOML settings file (environment variables COGNATE_* override it).
+        #[arg(long, env = "COGNATE_CONFIG")]
+        config: Option<PathBuf>,
+        /// The user pool.
+        #[arg(long)]
+        pool: String,
     },
 }
 
@@ -211,5 +230,25 @@ fn main() -> anyhow::Result<()> {
             .enable_all()
             .build()?
             .block_on(outbox(config, pool, limit)),
+        Command::Keys {
+            command: KeysCommand::Rotate { config, pool },
+        } => tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+            .block_on(rotate_keys(config, pool)),
     }
+}
+
+async fn rotate_keys(config_path: Option<PathBuf>, pool: String) -> anyhow::Result<()> {
+    let config = Config::load(config_path.as_deref())?;
+    let core = cognate_server::app::open_core(&config)
+        .await
+        .context("opening the database")?;
+    let kids = core
+        .rotate_signing_keys(&pool)
+        .await
+        .map_err(|e| anyhow::anyhow!(e.client_message()))?;
+    println!("new signing keys for {pool}: {}", kids.join(", "));
+    core.store().close().await;
+    Ok(())
 }

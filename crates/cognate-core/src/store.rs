@@ -647,6 +647,34 @@ pub trait RoleStore: Send + Sync {
     -> StoreResult<Vec<(String, i64, Vec<u8>, String)>>;
 }
 
+/// An IAM OpenID Connect provider (`CreateOpenIDConnectProvider`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OidcProviderRecord {
+    /// `arn:aws:iam::<account>:oidc-provider/<host/path>`.
+    pub arn: String,
+    /// The issuer URL with its scheme and without a trailing slash.
+    pub url: String,
+    /// Accepted `aud` values.
+    pub client_ids: Vec<String>,
+    /// Certificate thumbprints (stored for IAM compatibility, not used).
+    pub thumbprints: Vec<String>,
+    /// Creation time.
+    pub created_at: Millis,
+}
+
+/// IAM OpenID Connect providers.
+#[async_trait]
+pub trait OidcProviderStore: Send + Sync {
+    /// Inserts a provider; a taken ARN gives `Conflict{what: "oidc_provider"}`.
+    async fn insert_oidc_provider(&self, provider: &OidcProviderRecord) -> StoreResult<()>;
+    /// Reads a provider by ARN.
+    async fn get_oidc_provider(&self, arn: &str) -> StoreResult<Option<OidcProviderRecord>>;
+    /// Deletes a provider; false if absent.
+    async fn delete_oidc_provider(&self, arn: &str) -> StoreResult<bool>;
+    /// Every provider, by ARN.
+    async fn list_oidc_providers(&self) -> StoreResult<Vec<OidcProviderRecord>>;
+}
+
 /// Everything Cognate stores.
 #[async_trait]
 pub trait Store:
@@ -661,6 +689,7 @@ pub trait Store:
     + OutboxStore
     + IdentityStore
     + RoleStore
+    + OidcProviderStore
 {
     /// Checks the database answers.
     async fn ping(&self) -> StoreResult<()>;

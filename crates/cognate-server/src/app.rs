@@ -97,19 +97,7 @@ impl Server {
             .local_addr()
             .map_err(io("reading the bound address"))?;
         config.listen = bound;
-        let hash_workers = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let core = Core::new(
-            store,
-            clock,
-            PasswordHasher::new(hash_workers),
-            CoreSettings {
-                region: config.region.clone(),
-                account_id: config.account_id.clone(),
-                public_url: config.public_url(),
-            },
-            server_key,
-        );
-        let core = Arc::new(core);
+        let core = Arc::new(new_core(store, clock, &config, server_key));
         let deliverer = crate::delivery::Deliverer::new(core.clone(), &config)?;
         Ok(Self {
             listener,
@@ -177,6 +165,45 @@ pub async fn open_store(config: &Config) -> Result<SqlStore, cognate_core::store
         None => Backend::Sqlite(config.data_dir.join("cognate.db")),
     };
     SqlStore::open(&backend).await
+}
+
+/// The domain service over `store` with the deployment's settings.
+fn new_core(
+    store: Arc<SqlStore>,
+    clock: Arc<dyn Clock>,
+    config: &Config,
+    server_key: cognate_core::crypto::ServerKey,
+) -> Core {
+    let hash_workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    Core::new(
+        store,
+        clock,
+        PasswordHasher::new(hash_workers),
+        CoreSettings {
+            region: config.region.clone(),
+            account_id: config.account_id.clone(),
+            public_url: config.public_url(),
+        },
+        server_key,
+    )
+}
+
+/// Opens the configured database and server key as a domain service, without
+/// listening: for administrative commands (`cognate keys rotate`) and other nodes
+/// such as the S3 gateway.
+pub async fn open_core(config: &Config) -> Result<Arc<Core>, StartError> {
+    let store = Arc::new(open_store(config).await?);
+    let server_key = crate::server_key::load_or_generate(
+        config.server_key.as_ref().map(|k| k.expose_secret()),
+        &config.data_dir,
+    )
+    .map_err(io("loading the server key"))?;
+    Ok(Arc::new(new_core(
+        store,
+        Arc::new(SystemClock),
+        config,
+        server_key,
+    )))
 }
 
 /// The whole HTTP surface.
