@@ -18,6 +18,7 @@ pub mod identity_pool;
 pub mod ids;
 pub mod list_users;
 pub mod messages;
+pub mod oidc;
 pub mod paging;
 pub mod password;
 pub mod recovery;
@@ -60,6 +61,8 @@ pub struct Core {
     server_key: crypto::ServerKey,
     key_cache: auth::keys::KeyCache,
     dummy_hash: auth::credentials::DummyHash,
+    fetcher: Option<Arc<dyn oidc::HttpFetcher>>,
+    oidc_keys: oidc::JwksCache,
 }
 
 impl Core {
@@ -79,6 +82,8 @@ impl Core {
             server_key,
             key_cache: Default::default(),
             dummy_hash: Default::default(),
+            fetcher: None,
+            oidc_keys: Default::default(),
         }
     }
 

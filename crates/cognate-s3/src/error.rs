@@ -1,6 +1,6 @@
-//! Why the S3 gateway could not start or keep serving.
+//! Why the S3 gateway could not start (request-level failures are S3 error responses).
 
-/// Errors of the S3 gateway (request-level failures are S3 error responses instead).
+/// Errors of the S3 gateway.
 #[derive(Debug, thiserror::Error)]
 pub enum S3GatewayError {
     /// The storage root could not be created or opened.
@@ -10,13 +10,5 @@ pub enum S3GatewayError {
         path: std::path::PathBuf,
         /// Why it failed.
         message: String,
-    },
-    /// Accepting connections failed.
-    #[error("{context}: {source}")]
-    Io {
-        /// What was being done.
-        context: &'static str,
-        /// Why it failed.
-        source: std::io::Error,
     },
 }

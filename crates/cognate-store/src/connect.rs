@@ -36,6 +36,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "identity pools",
         include_str!("../migrations/sqlite/0003_identity_pools.sql"),
     ),
+    (
+        4,
+        "oidc providers",
+        include_str!("../migrations/sqlite/0004_oidc_providers.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -53,6 +58,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         3,
         "identity pools",
         include_str!("../migrations/postgres/0003_identity_pools.sql"),
+    ),
+    (
+        4,
+        "oidc providers",
+        include_str!("../migrations/postgres/0004_oidc_providers.sql"),
     ),
 ];
 

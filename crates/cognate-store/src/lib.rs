@@ -18,6 +18,7 @@ mod error;
 mod groups;
 mod identities;
 mod keys;
+mod oidc;
 mod outbox;
 mod pools;
 mod roles;

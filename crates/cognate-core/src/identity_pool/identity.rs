@@ -282,7 +282,7 @@ impl Core {
                 );
             } else {
                 amr.push(l.provider.clone());
-                amr.push(format!("{}:CognitoSignIn:{}", l.provider, l.subject));
+                amr.push(format!("{}:{}:{}", l.provider, l.amr_method, l.subject));
             }
         }
         amr
@@ -374,6 +374,7 @@ impl Core {
             subject: sub,
             mapping_key: COGNITO_IDENTITY.into(),
             claims,
+            amr_method: "",
         })
     }
 
@@ -409,6 +410,7 @@ impl Core {
             subject: user.clone(),
             mapping_key: provider.clone(),
             claims: serde_json::json!({}),
+            amr_method: "",
         };
         let fallback = match &req.identity_id {
             Some(id) => Some(

@@ -2,10 +2,13 @@
 //! ID token, keyed by `cognito-idp.<region>.amazonaws.com/<poolId>` or by the token's
 //! issuer without the scheme (what Amplify sends for a self-hosted issuer); the
 //! identity service's own OpenID token is keyed `cognito-identity.amazonaws.com`.
-//! Providers are resolved through [`Provider`] so social, OIDC and SAML slot in later.
+//! A generic OIDC login is keyed by the issuer's host and path and must be one of the
+//! pool's `OpenIdConnectProviderARNs` (see [`crate::oidc`]). Providers are resolved
+//! through [`Provider`] so social and SAML slot in later.
 
 use crate::Core;
 use crate::error::{CoreError, CoreResult};
+use crate::oidc::OidcRejection;
 use crate::store::IdentityPoolRecord;
 use crate::token::{self, TokenError};
 use serde_json::Value;
@@ -25,6 +28,9 @@ pub struct VerifiedLogin {
     pub mapping_key: String,
     /// The token's claims (for Rules mappings and principal tags).
     pub claims: Value,
+    /// The middle word of the detailed `amr` entry: `CognitoSignIn` for user pools,
+    /// `OAuth` for OIDC providers; empty where the entry is built elsewhere.
+    pub amr_method: &'static str,
 }
 
 impl VerifiedLogin {
@@ -41,6 +47,8 @@ pub enum Provider {
     UserPool(String),
     /// The identity service's own token (developer and basic flows).
     CognitoIdentity,
+    /// A generic OpenID Connect provider registered in IAM (by issuer host and path).
+    Oidc(String),
 }
 
 fn not_supported() -> CoreError {
@@ -83,11 +91,16 @@ impl Core {
     ) -> CoreResult<Vec<VerifiedLogin>> {
         let mut out = Vec::with_capacity(logins.len());
         for (key, token) in logins {
-            let login = match self.login_provider(key).ok_or_else(not_supported)? {
+            let provider = match self.pool_oidc_provider(pool, key) {
+                Some(p) => Some(p),
+                None => self.login_provider(key),
+            };
+            let login = match provider.ok_or_else(not_supported)? {
                 Provider::UserPool(pool_id) => {
                     self.verify_user_pool_login(pool, &pool_id, token).await?
                 }
                 Provider::CognitoIdentity => self.verify_identity_token_login(pool, token).await?,
+                Provider::Oidc(host_path) => self.verify_oidc_login(&host_path, token).await?,
             };
             out.push(login);
         }
@@ -158,6 +171,41 @@ impl Core {
             provider,
             subject: sub,
             claims,
+            amr_method: "CognitoSignIn",
+        })
+    }
+
+    /// [`Provider::Oidc`] when `key` names one of the pool's `OpenIdConnectProviderARNs`.
+    fn pool_oidc_provider(&self, pool: &IdentityPoolRecord, key: &str) -> Option<Provider> {
+        let arn = self.oidc_provider_arn(key);
+        let arns = pool.settings.open_id_connect_provider_arns.as_ref()?;
+        arns.contains(&arn).then(|| Provider::Oidc(key.to_owned()))
+    }
+
+    /// A generic OIDC login: the provider's ID token, verified with its published keys.
+    async fn verify_oidc_login(&self, host_path: &str, token: &str) -> CoreResult<VerifiedLogin> {
+        let provider = self
+            .store
+            .get_oidc_provider(&self.oidc_provider_arn(host_path))
+            .await?
+            .ok_or_else(not_supported)?;
+        let (claims, _aud) = match self.verify_oidc_token(&provider, token).await {
+            Ok(ok) => ok,
+            Err(OidcRejection::Expired(exp)) => {
+                let now = self.now() / 1000;
+                return Err(invalid_token(&format!("Token expired: {exp} >= {now}")));
+            }
+            Err(OidcRejection::Invalid(why)) => return Err(invalid_token(why)),
+            Err(OidcRejection::Unreachable) => {
+                return Err(invalid_token("Couldn't verify signed token."));
+            }
+        };
+        Ok(VerifiedLogin {
+            provider: host_path.to_owned(),
+            subject: claims["sub"].as_str().unwrap_or_default().to_owned(),
+            mapping_key: host_path.to_owned(),
+            claims,
+            amr_method: "OAuth",
         })
     }
 
