@@ -24,6 +24,20 @@ enum Command {
         #[arg(long, env = "COGNATE_CONFIG")]
         config: Option<PathBuf>,
     },
+    /// Run an S3-compatible object store (files under --root) that accepts the
+    /// temporary credentials Cognate issues and enforces their roles' policies. It opens
+    /// the same database as `serve`, so it can run as a separate node.
+    S3 {
+        /// TOML settings file (environment variables COGNATE_* override it).
+        #[arg(long, env = "COGNATE_CONFIG")]
+        config: Option<PathBuf>,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:9230")]
+        listen: std::net::SocketAddr,
+        /// Directory holding the buckets [default: <data_dir>/s3].
+        #[arg(long)]
+        root: Option<PathBuf>,
+    },
     /// Work with settings.
     Config {
         #[command(subcommand)]
@@ -210,6 +224,14 @@ fn main() -> anyhow::Result<()> {
             .enable_all()
             .build()?
             .block_on(serve(config)),
+        Command::S3 {
+            config,
+            listen,
+            root,
+        } => tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()?
+            .block_on(s3(config, listen, root)),
         Command::Config {
             command: ConfigCommand::Check { config },
         } => {
@@ -250,5 +272,41 @@ async fn rotate_keys(config_path: Option<PathBuf>, pool: String) -> anyhow::Resu
         .map_err(|e| anyhow::anyhow!(e.client_message()))?;
     println!("new signing keys for {pool}: {}", kids.join(", "));
     core.store().close().await;
+    Ok(())
+}
+
+async fn s3(
+    config_path: Option<PathBuf>,
+    listen: std::net::SocketAddr,
+    root: Option<PathBuf>,
+) -> anyhow::Result<()> {
+    use cognate_server::admin_keys::AdminKeys;
+    use cognate_server::sigv4::SecretLookup;
+    let config = Config::load(config_path.as_deref())?;
+    init_logging(&config);
+    let core = cognate_server::app::open_core(&config)
+        .await
+        .context("opening the database")?;
+    let admin = match (&config.admin_access_key_id, &config.admin_secret_access_key) {
+        (Some(id), Some(secret)) => AdminKeys::new(id.clone(), secret.clone()),
+        _ => {
+            AdminKeys::load_or_generate(&config.data_dir)
+                .context("loading the admin key")?
+                .0
+        }
+    };
+    let secret = admin
+        .secret_for(admin.access_key_id())
+        .context("reading the admin key")?;
+    let root = root.unwrap_or_else(|| config.data_dir.join("s3"));
+    let service = cognate_s3::build(core.clone(), (admin.access_key_id(), secret), &root)?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("listening on {listen}"))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, root = %root.display(), "cognate S3 listening on http://{addr}");
+    cognate_s3::serve(listener, service, shutdown_signal()).await;
+    core.store().close().await;
+    tracing::info!("stopped");
     Ok(())
 }

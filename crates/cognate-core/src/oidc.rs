@@ -59,12 +59,15 @@ pub trait HttpFetcher: Send + Sync {
     }
 }
 
-/// Keys per issuer URL: when fetched, and the JWKS `keys`.
+/// An issuer's JWKS `keys` and when they were fetched.
+type CachedKeys = (Millis, Arc<Vec<Value>>);
+
+/// Keys per issuer URL.
 #[derive(Clone, Default)]
-pub(crate) struct JwksCache(Arc<Mutex<HashMap<String, (Millis, Arc<Vec<Value>>)>>>);
+pub(crate) struct JwksCache(Arc<Mutex<HashMap<String, CachedKeys>>>);
 
 impl JwksCache {
-    fn get(&self, issuer: &str) -> Option<(Millis, Arc<Vec<Value>>)> {
+    fn get(&self, issuer: &str) -> Option<CachedKeys> {
         let map = self.0.lock().unwrap_or_else(|e| e.into_inner());
         map.get(issuer).cloned()
     }

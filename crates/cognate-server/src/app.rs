@@ -97,7 +97,10 @@ impl Server {
             .local_addr()
             .map_err(io("reading the bound address"))?;
         config.listen = bound;
-        let core = Arc::new(new_core(store, clock, &config, server_key));
+        let outbound = crate::outbound::Outbound::new(config.allow_private_fetch)
+            .map_err(|e| io("building the outbound HTTP client")(std::io::Error::other(e)))?;
+        let core =
+            Arc::new(new_core(store, clock, &config, server_key).with_fetcher(Arc::new(outbound)));
         let deliverer = crate::delivery::Deliverer::new(core.clone(), &config)?;
         Ok(Self {
             listener,

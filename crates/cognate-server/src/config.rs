@@ -67,6 +67,10 @@ pub struct Config {
     pub delivery_poll_ms: u64,
     /// Delivery attempts before a message is given up (`COGNATE_DELIVERY_MAX_ATTEMPTS`).
     pub delivery_max_attempts: u32,
+    /// Lets outbound fetches of user-supplied URLs (OIDC provider keys) reach loopback,
+    /// private and link-local addresses and use plain `http://`
+    /// (`COGNATE_ALLOW_PRIVATE_FETCH`, default false). Development and tests only.
+    pub allow_private_fetch: bool,
 }
 
 impl Default for Config {
@@ -89,6 +93,7 @@ impl Default for Config {
             sms_webhook_url: None,
             delivery_poll_ms: 200,
             delivery_max_attempts: 8,
+            allow_private_fetch: false,
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod config;
 pub mod delivery;
 pub mod jwks;
 pub mod observability;
+pub mod outbound;
 pub mod query;
 pub mod server_key;
 pub mod sigv4;

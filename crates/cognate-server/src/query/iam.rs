@@ -1,6 +1,7 @@
 //! The IAM role subset over the query protocol (SigV4 with the admin key, service
 //! `iam`): CreateRole, GetRole, DeleteRole, ListRoles, PutRolePolicy, GetRolePolicy,
-//! DeleteRolePolicy, ListRolePolicies, SimulatePrincipalPolicy. Policy documents are
+//! DeleteRolePolicy, ListRolePolicies, SimulatePrincipalPolicy, and OpenID Connect
+//! providers (Create/Get/Delete/ListOpenIDConnectProvider(s)). Policy documents are
 //! URL-encoded in replies, as IAM returns them.
 
 use super::{Params, Raw, Signer, verify_signer, xml};
@@ -9,6 +10,7 @@ use crate::sigv4::SigV4Error;
 use axum::response::Response;
 use cognate_core::CoreError;
 use cognate_core::iam::NewRole;
+use cognate_core::oidc::issuer_host_path;
 use cognate_core::store::RoleRecord;
 use cognate_policy::{Context, Decision};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
@@ -28,6 +30,10 @@ const ACTIONS: &[&str] = &[
     "DeleteRolePolicy",
     "ListRolePolicies",
     "SimulatePrincipalPolicy",
+    "CreateOpenIDConnectProvider",
+    "GetOpenIDConnectProvider",
+    "DeleteOpenIDConnectProvider",
+    "ListOpenIDConnectProviders",
 ];
 
 /// The IAM actions answered.
@@ -225,7 +231,55 @@ async fn run(state: &AppState, op: &str, p: &Params) -> Result<String, CoreError
                 xml::el("IsTruncated", "false")
             ))
         }
-        _ => simulate(state, p).await,
+        "SimulatePrincipalPolicy" => simulate(state, p).await,
+        _ => oidc_provider(state, op, p).await,
+    }
+}
+
+/// The OpenID Connect provider actions; `Url` comes back without its scheme, as IAM
+/// answers.
+async fn oidc_provider(state: &AppState, op: &str, p: &Params) -> Result<String, CoreError> {
+    let core = &state.core;
+    let list =
+        |items: &[String]| -> String { items.iter().map(|i| xml::el("member", i)).collect() };
+    match op {
+        "CreateOpenIDConnectProvider" => {
+            let provider = core
+                .create_open_id_connect_provider(
+                    required(p, "Url")?,
+                    members(p, "ClientIDList"),
+                    members(p, "ThumbprintList"),
+                )
+                .await?;
+            Ok(xml::el("OpenIDConnectProviderArn", &provider.arn))
+        }
+        "GetOpenIDConnectProvider" => {
+            let provider = core
+                .get_open_id_connect_provider(required(p, "OpenIDConnectProviderArn")?)
+                .await?;
+            Ok(format!(
+                "<ThumbprintList>{}</ThumbprintList>{}<ClientIDList>{}</ClientIDList>{}",
+                list(&provider.thumbprints),
+                xml::el("CreateDate", &iso(provider.created_at)),
+                list(&provider.client_ids),
+                xml::el("Url", issuer_host_path(&provider.url)),
+            ))
+        }
+        "DeleteOpenIDConnectProvider" => core
+            .delete_open_id_connect_provider(required(p, "OpenIDConnectProviderArn")?)
+            .await
+            .map(|_| String::new()),
+        _ => {
+            let items: String = core
+                .list_open_id_connect_providers()
+                .await?
+                .iter()
+                .map(|o| format!("<member>{}</member>", xml::el("Arn", &o.arn)))
+                .collect();
+            Ok(format!(
+                "<OpenIDConnectProviderList>{items}</OpenIDConnectProviderList>"
+            ))
+        }
     }
 }
 

@@ -13,6 +13,7 @@ mod helpers;
 
 mod iam_sts;
 mod identity_pools;
+mod oidc_providers;
 
 mod admin_auth;
 mod app_clients;
