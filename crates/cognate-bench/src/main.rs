@@ -190,6 +190,7 @@ async fn bench(args: &Args, spawned: Option<&spawn::Spawned>) -> Result<()> {
         users: args.users.max(1),
         concurrency: args.concurrency.max(1),
         get_user: true,
+        run: Default::default(),
     };
     if list
         .iter()

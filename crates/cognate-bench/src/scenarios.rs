@@ -9,6 +9,7 @@ use cognate_core::clock::{Clock, SystemClock};
 use cognate_core::srp::client::{ClaimInput, ClientEphemeral, password_claim_signature};
 use idp::types::{AttributeType, AuthFlowType, AuthenticationResultType, ChallengeNameType};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
 
@@ -83,6 +84,8 @@ pub(crate) struct Ctx {
     pub(crate) concurrency: usize,
     /// False when the server answers GetUser with UnsupportedOperationException.
     pub(crate) get_user: bool,
+    /// Counts [`drive`] calls, so each run's SignUp names are new.
+    pub(crate) run: AtomicU64,
 }
 
 impl Ctx {
@@ -326,7 +329,8 @@ async fn iteration(
             let _ = list_users(ctx, rec, user).await;
         }
         (Scenario::SignUp, _) => {
-            if let Err(e) = sign_up(ctx, rec, &format!("su-{worker}-{i}")).await {
+            let name = format!("su-{}-{worker}-{i}", ctx.run.load(Ordering::Relaxed));
+            if let Err(e) = sign_up(ctx, rec, &name).await {
                 rec.fail(e);
             }
         }
@@ -393,6 +397,7 @@ pub(crate) async fn drive(
     duration: Duration,
     tokens: Vec<Option<Tokens>>,
 ) -> anyhow::Result<(Recorder, Duration)> {
+    ctx.run.fetch_add(1, Ordering::Relaxed);
     let started = Instant::now();
     let deadline = started + duration;
     let mut set = JoinSet::new();

@@ -658,6 +658,47 @@ fn canonical_query(params: &[Param], presigned: bool) -> String {
         .join("&")
 }
 
+/// Stricter rules for API calls whose meaning is in headers and body (everything but
+/// S3): no presigned URLs, no `UNSIGNED-PAYLOAD`, and the named headers (such as
+/// `x-amz-target`) must be among the signed ones. Call before [`verify`]; requests
+/// without an `Authorization` header are left to `verify` (which answers `Missing`).
+pub fn require_signed_request(
+    headers: &HeaderMap,
+    query: Option<&str>,
+    must_sign: &[&str],
+) -> Result<(), SigV4Error> {
+    if query.is_some_and(|q| q.split('&').any(|kv| kv.starts_with("X-Amz-Signature="))) {
+        return Err(SigV4Error::Incomplete(
+            "Presigned requests are not accepted by this service.".into(),
+        ));
+    }
+    let Some(auth) = headers.get("authorization").and_then(|v| v.to_str().ok()) else {
+        return Ok(());
+    };
+    if headers.get(CONTENT_SHA256).is_some_and(|v| {
+        v.as_bytes()
+            .eq_ignore_ascii_case(UNSIGNED_PAYLOAD.as_bytes())
+    }) {
+        return Err(SigV4Error::Incomplete(
+            "The request payload must be signed.".into(),
+        ));
+    }
+    let signed: Vec<String> = auth
+        .split("SignedHeaders=")
+        .nth(1)
+        .and_then(|rest| rest.split([',', ' ']).next())
+        .map(|list| list.split(';').map(str::to_ascii_lowercase).collect())
+        .unwrap_or_default();
+    for name in must_sign {
+        if headers.contains_key(*name) && !signed.iter().any(|s| s == name) {
+            return Err(SigV4Error::Incomplete(format!(
+                "The header {name} must be signed."
+            )));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]

@@ -152,7 +152,7 @@ impl Core {
 
     /// Finds the user signing in; unknown users are indistinguishable from wrong
     /// passwords when the client hides user existence (a dummy hash keeps the timing).
-    async fn sign_in_user(
+    pub(crate) async fn sign_in_user(
         &self,
         ctx: &ClientContext,
         username: &str,
@@ -171,7 +171,7 @@ impl Core {
     }
 
     /// Refusals that come before the password is looked at.
-    fn check_can_sign_in(user: &UserRecord) -> CoreResult<()> {
+    pub(crate) fn check_can_sign_in(user: &UserRecord) -> CoreResult<()> {
         if !user.enabled {
             return Err(CoreError::NotAuthorized("User is disabled.".into()));
         }
@@ -330,10 +330,27 @@ impl Core {
             .collect();
         crate::schema::check_attributes(&ctx.pool.schema, &attrs, crate::schema::Writer::Create)?;
         for (name, value) in attrs {
-            if name.ends_with("_verified") {
-                return Err(CoreError::NotAuthorized(format!(
-                    "A client attempted to write unauthorized attribute {name}"
-                )));
+            // The same write rules as UpdateUserAttributes: the client's WriteAttributes,
+            // never `sub`, verification flags or developer-only attributes; immutable or
+            // required attributes that already have a value stay as they are.
+            crate::self_service::attributes::check_writable(
+                &ctx.pool,
+                ctx.client.settings.write_attributes.as_deref(),
+                &name,
+            )?;
+            let current = user.attributes.get(&name).filter(|v| !v.is_empty());
+            if current.is_some_and(|c| c != &value) {
+                let fixed = crate::schema::find(&ctx.pool.schema, &name)
+                    .is_some_and(|a| a.mutable == Some(false) || a.required == Some(true));
+                if fixed {
+                    return Err(CoreError::InvalidParameter(format!(
+                        "Cannot modify the non-mutable attribute {name}"
+                    )));
+                }
+                if name == "email" || name == "phone_number" {
+                    user.attributes
+                        .insert(format!("{name}_verified"), "false".into());
+                }
             }
             user.attributes.insert(name, value);
         }
@@ -378,10 +395,10 @@ impl Core {
                 self.check_lockout(user).await?;
                 match self.srp_credential(user).await? {
                     Some((salt, v)) => (user.username.clone(), salt, v, user.username.clone()),
-                    None => self.fake_srp_identity(&ctx.pool.id, username),
+                    None => self.fake_srp_identity(&ctx.pool, username),
                 }
             }
-            None => self.fake_srp_identity(&ctx.pool.id, username),
+            None => self.fake_srp_identity(&ctx.pool, username),
         };
         let eph = srp::server_ephemeral(&verifier);
         let block = self.seal_secret_block(&SrpState {
@@ -407,17 +424,25 @@ impl Core {
     /// verifier): the same fake salt and user id every time for the same name.
     fn fake_srp_identity(
         &self,
-        pool_id: &str,
+        pool: &UserPoolRecord,
         username: &str,
     ) -> (String, String, Vec<u8>, String) {
+        let pool_id = pool.id.as_str();
         let seed = self
             .server_key
             .mac_hex("srp-fake-user", format!("{pool_id}\n{username}").as_bytes());
         let salt = srp::fake_salt_hex(seed.as_bytes(), pool_id, username);
-        let bytes = hex::decode(&seed[..32]).unwrap_or_default();
-        let fake_id = uuid::Builder::from_random_bytes(bytes.try_into().unwrap_or([0u8; 16]))
-            .into_uuid()
-            .to_string();
+        // Shaped like a real answer: pools that sign in with email or phone have UUID
+        // usernames; elsewhere the internal username is what was typed.
+        let fake_id =
+            if crate::identifiers::SignInConfig::of(&pool.settings).uses_attributes_as_username() {
+                let bytes = hex::decode(&seed[..32]).unwrap_or_default();
+                uuid::Builder::from_random_bytes(bytes.try_into().unwrap_or([0u8; 16]))
+                    .into_uuid()
+                    .to_string()
+            } else {
+                username.to_owned()
+            };
         let verifier = hex::decode(&seed).unwrap_or_default();
         (fake_id, salt, verifier, String::new())
     }

@@ -25,7 +25,7 @@ fn rotation(ctx: &ClientContext) -> Option<i64> {
 
 impl Core {
     /// Loads a refresh token presented by `ctx`'s client and its (enabled) user.
-    async fn refresh_token_owner(
+    pub(crate) async fn refresh_token_owner(
         &self,
         ctx: &ClientContext,
         token: &str,
@@ -59,9 +59,11 @@ impl Core {
         Ok((rec, user))
     }
 
-    async fn refreshed(
+    /// New tokens in the family of `rec`; an OAuth refresh token keeps its scopes.
+    pub(crate) async fn refreshed(
         &self,
         ctx: &ClientContext,
+        token: &str,
         rec: &RefreshTokenRecord,
         user: &UserRecord,
         new_refresh: bool,
@@ -75,6 +77,7 @@ impl Core {
             event_id: uuid::Uuid::new_v4().to_string(),
             device_key: rec.device_key.clone(),
             with_refresh_token: new_refresh,
+            oauth: crate::oauth::refresh_token_grant(token),
         })
         .await
     }
@@ -98,6 +101,10 @@ impl Core {
             ));
         }
         let (rec, user) = self.refresh_token_owner(ctx, token).await?;
+        if rec.replaced_at.is_some() {
+            // Rotated out while rotation was on: not usable through this flow.
+            return Err(invalid_refresh());
+        }
         // SECRET_HASH for refresh is computed with the internal username.
         ctx.check_secret_hash(
             &user.username,
@@ -106,7 +113,7 @@ impl Core {
         if rec.device_key.is_some() && params.get("DEVICE_KEY") != rec.device_key.as_ref() {
             return Err(invalid_refresh());
         }
-        let (result, _) = self.refreshed(ctx, &rec, &user, false).await?;
+        let (result, _) = self.refreshed(ctx, token, &rec, &user, false).await?;
         Ok(AuthResponse {
             authentication_result: Some(result),
             ..Default::default()
@@ -132,7 +139,7 @@ impl Core {
             return Err(invalid_refresh());
         }
         let Some(grace_secs) = rotation(&ctx) else {
-            let (result, _) = self.refreshed(&ctx, &rec, &user, false).await?;
+            let (result, _) = self.refreshed(&ctx, token, &rec, &user, false).await?;
             return Ok(GetTokensFromRefreshTokenResponse {
                 authentication_result: result,
             });
@@ -147,7 +154,7 @@ impl Core {
                 .await?;
             return Err(CoreError::RefreshTokenReuse);
         }
-        let (result, new) = self.refreshed(&ctx, &rec, &user, true).await?;
+        let (result, new) = self.refreshed(&ctx, token, &rec, &user, true).await?;
         if let Some(new) = new {
             // Within the grace period a rotated token gets a sibling in the same family.
             let rotated = rec.replaced_at.is_none()
@@ -156,6 +163,14 @@ impl Core {
                     .rotate_refresh_token(&rec.token_hash, now, &new)
                     .await?;
             if !rotated {
+                if grace_secs == 0 {
+                    // Another request rotated this token first and no grace applies:
+                    // two holders of one token is reuse.
+                    self.store
+                        .revoke_origin(&rec.origin_jti, now, rec.expires_at)
+                        .await?;
+                    return Err(CoreError::RefreshTokenReuse);
+                }
                 self.store.insert_refresh_token(&new).await?;
             }
         }

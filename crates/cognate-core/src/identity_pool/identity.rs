@@ -220,11 +220,42 @@ impl Core {
             self.new_identity(&pool, &[]).await?
         } else {
             let verified = self.verify_logins(&pool, &logins).await?;
-            self.identity_for(&pool, &verified, None).await?
+            match verified.iter().find(|l| l.provider == COGNITO_IDENTITY) {
+                Some(l) => self
+                    .store
+                    .get_identity(&l.subject)
+                    .await?
+                    .filter(|i| i.pool_id == pool.id)
+                    .ok_or_else(logins_mismatch)?,
+                None => self.identity_for(&pool, &verified, None).await?,
+            }
         };
         Ok(GetIdResponse {
             identity_id: identity.id,
         })
+    }
+
+    /// When the logins include an identity-service token: it must name `identity_id`
+    /// and come alone; the logins that count for the role are the token itself when its
+    /// `amr` says authenticated, none (a guest) otherwise. `None` without such a token.
+    fn identity_token_logins(
+        verified: &[VerifiedLogin],
+        identity_id: &str,
+    ) -> CoreResult<Option<Vec<VerifiedLogin>>> {
+        let Some(token) = verified.iter().find(|l| l.provider == COGNITO_IDENTITY) else {
+            return Ok(None);
+        };
+        if verified.len() != 1 || token.subject != identity_id {
+            return Err(logins_mismatch());
+        }
+        let authenticated = token.claims["amr"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|v| v == "authenticated"));
+        Ok(Some(if authenticated {
+            vec![token.clone()]
+        } else {
+            Vec::new()
+        }))
     }
 
     /// Resolves the identity and logins of a credentials or token request.
@@ -248,6 +279,14 @@ impl Core {
             return Ok((pool, identity, Vec::new()));
         }
         let verified = self.verify_logins(&pool, &logins).await?;
+        if let Some(bound) = Self::identity_token_logins(&verified, &identity.id)? {
+            // The identity service's own token speaks for exactly the identity it names
+            // and never links; a guest token stays a guest.
+            if bound.is_empty() {
+                Self::require_guests(&pool)?;
+            }
+            return Ok((pool, identity, bound));
+        }
         let identity = self
             .identity_for(&pool, &verified, Some(identity.clone()))
             .await?;

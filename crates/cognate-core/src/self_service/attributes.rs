@@ -33,7 +33,11 @@ struct Changed {
 }
 
 /// Refuses names the token's client may not write (§5.10, §6.3).
-fn check_writable(pool: &UserPoolRecord, write: Option<&[String]>, name: &str) -> CoreResult<()> {
+pub(crate) fn check_writable(
+    pool: &UserPoolRecord,
+    write: Option<&[String]>,
+    name: &str,
+) -> CoreResult<()> {
     let developer_only =
         schema::find(&pool.schema, name).is_some_and(|a| a.developer_only_attribute == Some(true));
     let granted = write.is_none_or(|w| w.iter().any(|a| a == name))

@@ -129,6 +129,7 @@ async fn run(
 ) -> Result<Vec<u8>, ApiError> {
     let body = read_body(body, state.config.max_body_bytes).await?;
     if op.auth == Auth::Iam {
+        sigv4::require_signed_request(headers, uri.query(), &["x-amz-target", "content-type"])?;
         let now = state.core.clock().now_millis() / 1000;
         let req = SignedRequest {
             method: method.as_str(),

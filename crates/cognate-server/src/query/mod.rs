@@ -36,7 +36,7 @@ struct OneKey(String, String);
 
 impl SecretLookup for OneKey {
     fn secret_for(&self, access_key_id: &str) -> Option<String> {
-        (access_key_id == self.0).then(|| self.1.clone())
+        (!self.0.is_empty() && access_key_id == self.0).then(|| self.1.clone())
     }
 }
 
@@ -74,6 +74,9 @@ pub async fn verify_signer(
         headers,
         body,
     };
+    if service != "s3" {
+        sigv4::require_signed_request(headers, uri.query(), &["content-type"])?;
+    }
     let now = state.core.clock().now_millis() / 1000;
     let region = state.config.region.as_str();
     let key = access_key_in(headers, uri.query()).unwrap_or_default();
@@ -89,26 +92,20 @@ pub async fn verify_signer(
         return Ok(Signer::Admin);
     }
     let secret = state.core.credentials_secret(&key).await.ok().flatten();
-    let lookup = OneKey(key.clone(), secret.unwrap_or_default());
-    let caller = if lookup.1.is_empty() {
-        sigv4::verify(
-            &req,
-            service,
-            region,
-            now,
-            crate::aws_json::MAX_SKEW_SECS,
-            &OneKey(String::new(), String::new()),
-        )?
-    } else {
-        sigv4::verify(
-            &req,
-            service,
-            region,
-            now,
-            crate::aws_json::MAX_SKEW_SECS,
-            &lookup,
-        )?
+    let lookup = match secret.filter(|_| !key.is_empty()) {
+        Some(secret) => OneKey(key.clone(), secret),
+        // An unknown key: `verify` still reports malformed requests as such, and then
+        // answers UnknownKey because this lookup knows no key at all.
+        None => OneKey(String::new(), String::new()),
     };
+    let caller = sigv4::verify(
+        &req,
+        service,
+        region,
+        now,
+        crate::aws_json::MAX_SKEW_SECS,
+        &lookup,
+    )?;
     Ok(Signer::Temporary {
         access_key_id: caller.access_key_id,
         session_token: caller.session_token.unwrap_or_default(),

@@ -177,7 +177,15 @@ backend_tests! {
         let again = ci.get_open_id_token_for_developer_identity().identity_pool_id(&pool).logins("login.example", "user-42").send().await.unwrap();
         assert_eq!(again.identity_id(), Some(id.as_str()));
         let creds = ci.get_credentials_for_identity().identity_id(&id).logins("cognito-identity.amazonaws.com", &token).send().await.unwrap();
-        assert!(creds.credentials().is_some());
+        assert_eq!(creds.identity_id(), Some(id.as_str()));
+        let key = creds.credentials().unwrap().access_key_id().unwrap().to_owned();
+        let record = app.core.store().get_credentials(&key).await.unwrap().unwrap();
+        assert_eq!(record.identity_id.as_deref(), Some(id.as_str()));
+        assert_eq!(record.role_arn, AUTH_ROLE);
+        // The token speaks only for its own identity.
+        let other = ci.get_open_id_token_for_developer_identity().identity_pool_id(&pool).logins("login.example", "user-43").send().await.unwrap();
+        let err = ci.get_credentials_for_identity().identity_id(other.identity_id().unwrap()).logins("cognito-identity.amazonaws.com", &token).send().await.unwrap_err().into_service_error();
+        assert!(err.is_not_authorized_exception(), "{err:?}");
         let jwks: serde_json::Value = reqwest::get(format!("{}/identity/.well-known/jwks.json", app.url)).await.unwrap().json().await.unwrap();
         let claims = cognate_core::token::verify_rs512(&token, jwks["keys"].as_array().unwrap(), app.clock_now_secs()).unwrap();
         assert_eq!(claims["aud"], pool.as_str());
@@ -210,5 +218,22 @@ backend_tests! {
         assert_eq!(listed.identities().len(), 1);
         ci.delete_identities().identity_ids_to_delete(&id).send().await.unwrap();
         assert!(ci.describe_identity().identity_id(&id).send().await.is_err());
+    }
+
+    async fn a_guest_token_cannot_buy_the_authenticated_role_or_another_identity(app) {
+        let ci = identity_client(&app.url);
+        let pool = ci.create_identity_pool().identity_pool_name("g").allow_unauthenticated_identities(true).allow_classic_flow(true)
+            .send().await.unwrap().identity_pool_id().to_owned();
+        ci.set_identity_pool_roles().identity_pool_id(&pool).roles("authenticated", AUTH_ROLE).roles("unauthenticated", GUEST_ROLE).send().await.unwrap();
+        let guest = ci.get_id().identity_pool_id(&pool).send().await.unwrap().identity_id().unwrap().to_owned();
+        let victim = ci.get_id().identity_pool_id(&pool).send().await.unwrap().identity_id().unwrap().to_owned();
+        let token = ci.get_open_id_token().identity_id(&guest).send().await.unwrap().token().unwrap().to_owned();
+        let creds = ci.get_credentials_for_identity().identity_id(&guest).logins("cognito-identity.amazonaws.com", &token).send().await.unwrap();
+        let key = creds.credentials().unwrap().access_key_id().unwrap().to_owned();
+        assert_eq!(app.core.store().get_credentials(&key).await.unwrap().unwrap().role_arn, GUEST_ROLE);
+        let err = ci.get_credentials_for_identity().identity_id(&victim).logins("cognito-identity.amazonaws.com", &token).send().await.unwrap_err().into_service_error();
+        assert!(err.is_not_authorized_exception(), "{err:?}");
+        // The victim's guest identity still works for its owner.
+        assert!(ci.get_credentials_for_identity().identity_id(&victim).send().await.is_ok());
     }
 }
