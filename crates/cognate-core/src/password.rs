@@ -1,8 +1,8 @@
 //! Passwords: the pool's policy, temporary-password generation, and Argon2id hashing.
 //!
 //! Hashes use Argon2id with OWASP's minimum parameters (19 MiB, 2 iterations, 1 lane)
-//! and run on blocking threads behind a semaphore, so a burst of sign-ins cannot
-//! exhaust memory or starve the async workers.
+//! and run on a fixed set of dedicated threads, so a burst of sign-ins cannot exhaust
+//! memory or starve the async workers.
 //! Policy rules: <https://docs.aws.amazon.com/cognito/latest/developerguide/managing-users-passwords.html>
 
 use crate::error::{CoreError, CoreResult};
@@ -12,7 +12,6 @@ use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
 use argon2::{Algorithm, Argon2, Params, Version};
 use cognate_proto::user_pool::PasswordPolicy;
 use std::sync::Arc;
-use tokio::sync::Semaphore;
 
 /// Characters that satisfy `RequireSymbols` (Cognito's list, plus space).
 pub const SYMBOLS: &str = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ";
@@ -114,50 +113,86 @@ pub fn check_shape(field: &str, password: &str) -> CoreResult<()> {
     Ok(())
 }
 
-/// Argon2id hashing on a bounded set of blocking threads.
+/// A unit of hashing work run on one of the hasher's threads.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Argon2id hashing on a fixed set of dedicated threads. A fixed set (rather than
+/// tokio's blocking pool, which grows to hundreds of threads) bounds both concurrency
+/// and memory: each thread's allocator keeps at most one 19 MiB Argon2 buffer.
 #[derive(Clone)]
 pub struct PasswordHasher {
-    permits: Arc<Semaphore>,
+    jobs: std::sync::mpsc::SyncSender<Job>,
     params: Params,
 }
 
 impl PasswordHasher {
-    /// OWASP parameters (m = 19 MiB, t = 2, p = 1), at most `concurrency` hashes at once.
+    /// OWASP parameters (m = 19 MiB, t = 2, p = 1) on `concurrency` threads.
     pub fn new(concurrency: usize) -> Self {
         let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
-        Self {
-            permits: Arc::new(Semaphore::new(concurrency.max(1))),
-            params,
+        let (jobs, queue) = std::sync::mpsc::sync_channel::<Job>(1024);
+        let queue = Arc::new(std::sync::Mutex::new(queue));
+        for n in 0..concurrency.max(1) {
+            let queue = queue.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("cognate-argon2-{n}"))
+                .spawn(move || {
+                    loop {
+                        // The lock is held only while waiting for the next job.
+                        let job = match queue.lock() {
+                            Ok(q) => q.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return,
+                        }
+                    }
+                });
+            // A thread that cannot start drops its handle on the queue; the others do the
+            // work, and with none at all every hash fails cleanly instead of hanging.
+            drop(spawned);
         }
+        Self { jobs, params }
     }
 
     fn argon(&self) -> Argon2<'static> {
         Argon2::new(Algorithm::Argon2id, Version::V0x13, self.params.clone())
     }
 
-    /// Hashes a password into a PHC string.
-    pub async fn hash(&self, password: &str) -> CoreResult<String> {
-        let _permit = self.permits.acquire().await.map_err(internal)?;
-        let argon = self.argon();
-        let pw = password.as_bytes().to_vec();
-        tokio::task::spawn_blocking(move || argon.hash_password(&pw).map(|h| h.to_string()))
+    /// Runs `work` on a hashing thread and waits for its answer.
+    async fn run<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> CoreResult<T> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            let _ = tx.send(work());
+        });
+        let jobs = self.jobs.clone();
+        // The queue is bounded: when it is full, wait for room off the async threads.
+        tokio::task::spawn_blocking(move || jobs.send(job))
             .await
             .map_err(internal)?
+            .map_err(internal)?;
+        rx.await.map_err(internal)
+    }
+
+    /// Hashes a password into a PHC string.
+    pub async fn hash(&self, password: &str) -> CoreResult<String> {
+        let argon = self.argon();
+        let pw = password.as_bytes().to_vec();
+        self.run(move || argon.hash_password(&pw).map(|h| h.to_string()))
+            .await?
             .map_err(internal)
     }
 
     /// Verifies a password against a PHC string in constant time.
     pub async fn verify(&self, password: &str, phc: &str) -> CoreResult<bool> {
-        let _permit = self.permits.acquire().await.map_err(internal)?;
         let argon = self.argon();
         let pw = password.as_bytes().to_vec();
         let phc = phc.to_owned();
-        tokio::task::spawn_blocking(move || match PasswordHash::new(&phc) {
+        self.run(move || match PasswordHash::new(&phc) {
             Ok(parsed) => argon.verify_password(&pw, &parsed).is_ok(),
             Err(_) => false,
         })
         .await
-        .map_err(internal)
     }
 }
 
