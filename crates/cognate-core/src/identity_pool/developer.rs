@@ -48,6 +48,28 @@ pub struct UnlinkDeveloperIdentityRequest {
     pub developer_user_identifier: Option<String>,
 }
 
+/// `MergeDeveloperIdentities` request.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct MergeDeveloperIdentitiesRequest {
+    /// The developer user whose identity is merged away.
+    pub source_user_identifier: Option<String>,
+    /// The developer user whose identity remains.
+    pub destination_user_identifier: Option<String>,
+    /// The developer provider.
+    pub developer_provider_name: Option<String>,
+    /// The pool.
+    pub identity_pool_id: Option<String>,
+}
+
+/// `MergeDeveloperIdentities` reply.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct MergeDeveloperIdentitiesResponse {
+    /// The identity that remains.
+    pub identity_id: String,
+}
+
 /// `UnlinkIdentity` request.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -138,6 +160,37 @@ impl Core {
         }
         let user = req.developer_user_identifier.clone().unwrap_or_default();
         self.unlink(id, &[format!("{provider}\n{user}")]).await
+    }
+
+    /// `MergeDeveloperIdentities`: moves every login of the source user's identity to
+    /// the destination user's identity and deletes the source identity.
+    pub async fn merge_developer_identities(&self, req: MergeDeveloperIdentitiesRequest) -> CoreResult<MergeDeveloperIdentitiesResponse> {
+        let pool_id = check_id("identityPoolId", &req.identity_pool_id)?;
+        let pool = self.load_identity_pool(pool_id).await?;
+        let provider = req.developer_provider_name.clone().unwrap_or_default();
+        if pool.settings.developer_provider_name.as_deref() != Some(provider.as_str()) {
+            return Err(CoreError::InvalidParameter("DeveloperProviderName does not match the identity pool.".into()));
+        }
+        let find = |user: Option<String>| {
+            let key = format!("{provider}\n{}", user.unwrap_or_default());
+            async move { self.store.find_identity_by_login(pool_id, &key).await }
+        };
+        let not_found = || CoreError::ResourceNotFound("Developer user not found.".into());
+        let source = find(req.source_user_identifier.clone()).await?.ok_or_else(not_found)?;
+        let mut destination = find(req.destination_user_identifier.clone()).await?.ok_or_else(not_found)?;
+        if source.id == destination.id {
+            return Ok(MergeDeveloperIdentitiesResponse { identity_id: destination.id });
+        }
+        let moved = self.store.identity_login_keys(&source.id).await?;
+        self.store.delete_identity(&source.id).await?;
+        for key in &moved {
+            if let Some(p) = key.split('\n').next().filter(|p| !destination.logins.iter().any(|l| l == p)) {
+                destination.logins.push(p.to_owned());
+            }
+        }
+        destination.updated_at = self.now();
+        self.store.link_logins(&destination, &moved).await?;
+        Ok(MergeDeveloperIdentitiesResponse { identity_id: destination.id })
     }
 
     /// `UnlinkIdentity`: the caller proves ownership with a valid login of the identity.

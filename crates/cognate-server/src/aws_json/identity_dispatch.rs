@@ -77,6 +77,11 @@ pub static IDENTITY_OPERATIONS: &[Operation] = &[
         handler: op!(unlink_developer_identity),
     },
     Operation {
+        name: "MergeDeveloperIdentities",
+        auth: Auth::Iam,
+        handler: op!(merge_developer_identities),
+    },
+    Operation {
         name: "TagResource",
         auth: Auth::Iam,
         handler: op!(tag_identity_pool),

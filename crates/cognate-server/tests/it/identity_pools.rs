@@ -236,4 +236,18 @@ backend_tests! {
         // The victim's guest identity still works for its owner.
         assert!(ci.get_credentials_for_identity().identity_id(&victim).send().await.is_ok());
     }
+
+    async fn merging_developer_identities_keeps_the_destination(app) {
+        let ci = identity_client(&app.url);
+        let pool = ci.create_identity_pool().identity_pool_name("m").allow_unauthenticated_identities(false)
+            .developer_provider_name("login.example").send().await.unwrap().identity_pool_id().to_owned();
+        let a = ci.get_open_id_token_for_developer_identity().identity_pool_id(&pool).logins("login.example", "a").send().await.unwrap();
+        let b = ci.get_open_id_token_for_developer_identity().identity_pool_id(&pool).logins("login.example", "b").send().await.unwrap();
+        let merged = ci.merge_developer_identities().identity_pool_id(&pool).developer_provider_name("login.example")
+            .source_user_identifier("a").destination_user_identifier("b").send().await.unwrap();
+        assert_eq!(merged.identity_id(), b.identity_id());
+        let found = ci.lookup_developer_identity().identity_pool_id(&pool).developer_user_identifier("a").send().await.unwrap();
+        assert_eq!(found.identity_id(), b.identity_id());
+        assert!(ci.describe_identity().identity_id(a.identity_id().unwrap()).send().await.is_err());
+    }
 }
