@@ -375,6 +375,8 @@ impl Core {
             (None, false) => None,
         };
         check_consistency(&req.settings, secret.is_some(), &pool)?;
+        self.check_oauth_scopes(&pool.id, req.settings.allowed_o_auth_scopes.as_deref())
+            .await?;
         let now = self.now();
         let record = AppClientRecord {
             pool_id,
@@ -432,6 +434,8 @@ impl Core {
             .load_client(&pool_id, req.client_id.as_deref().unwrap_or_default())
             .await?;
         check_consistency(&req.settings, client.secret.is_some(), &pool)?;
+        self.check_oauth_scopes(&pool.id, req.settings.allowed_o_auth_scopes.as_deref())
+            .await?;
         client.settings = with_defaults(req.settings);
         if let Some(name) = req.client_name {
             client.name = name;

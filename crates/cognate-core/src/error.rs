@@ -54,6 +54,9 @@ pub enum CoreError {
     /// Too many requests from this caller.
     #[error("{0}")]
     TooManyRequests(String),
+    /// An app client names a custom scope no resource server defines.
+    #[error("{0}")]
+    ScopeDoesNotExist(String),
     /// A login is already linked to another identity.
     #[error("{0}")]
     ResourceConflict(String),
@@ -111,6 +114,7 @@ impl CoreError {
             CoreError::UnsupportedTokenType(_) => ErrorType::UnsupportedTokenType,
             CoreError::RefreshTokenReuse => ErrorType::RefreshTokenReuse,
             CoreError::TooManyRequests(_) => ErrorType::TooManyRequests,
+            CoreError::ScopeDoesNotExist(_) => ErrorType::ScopeDoesNotExist,
             CoreError::ResourceConflict(_) => ErrorType::ResourceConflict,
             CoreError::InvalidIdentityPoolConfiguration(_) => {
                 ErrorType::InvalidIdentityPoolConfiguration

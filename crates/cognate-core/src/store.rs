@@ -7,6 +7,7 @@
 use crate::clock::Millis;
 use async_trait::async_trait;
 use cognate_proto::app_client::AppClientSettings;
+use cognate_proto::oauth_config::ResourceServerScopeType;
 use cognate_proto::user_pool::{SchemaAttribute, UserPoolSettings};
 use std::collections::BTreeMap;
 
@@ -675,6 +676,102 @@ pub trait OidcProviderStore: Send + Sync {
     async fn list_oidc_providers(&self) -> StoreResult<Vec<OidcProviderRecord>>;
 }
 
+/// A user-pool domain (`CreateUserPoolDomain`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DomainRecord {
+    /// The domain string: a prefix or a custom host name; unique across pools.
+    pub domain: String,
+    /// Owning pool.
+    pub pool_id: String,
+    /// True for a custom domain (one with a certificate), false for a prefix domain.
+    pub custom: bool,
+    /// ACM certificate ARN of a custom domain.
+    pub certificate_arn: Option<String>,
+    /// 1 = classic hosted UI, 2 = managed login.
+    pub managed_login_version: i64,
+    /// Creation time.
+    pub created_at: Millis,
+    /// Last change.
+    pub updated_at: Millis,
+}
+
+/// A resource server with its custom scopes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceServerRecord {
+    /// Owning pool.
+    pub pool_id: String,
+    /// The identifier, unique within the pool.
+    pub identifier: String,
+    /// Friendly name.
+    pub name: String,
+    /// Custom scopes.
+    pub scopes: Vec<ResourceServerScopeType>,
+    /// Creation time.
+    pub created_at: Millis,
+    /// Last change.
+    pub updated_at: Millis,
+}
+
+/// Classic hosted-UI customization of a pool (`client_id` `ALL`) or one client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UiCustomizationRecord {
+    /// Owning pool.
+    pub pool_id: String,
+    /// An app client id, or `ALL`.
+    pub client_id: String,
+    /// Style sheet.
+    pub css: Option<String>,
+    /// Logo image, base64.
+    pub image: Option<String>,
+    /// Creation time.
+    pub created_at: Millis,
+    /// Last change.
+    pub updated_at: Millis,
+}
+
+/// Domains, resource servers and hosted-UI customization: the OAuth configuration.
+#[async_trait]
+pub trait OAuthConfigStore: Send + Sync {
+    /// Inserts a domain; a taken domain, or a second domain of the same kind in the
+    /// pool, gives `Conflict{what: "domain"}`.
+    async fn insert_domain(&self, domain: &DomainRecord) -> StoreResult<()>;
+    /// Reads a domain by its string.
+    async fn get_domain(&self, domain: &str) -> StoreResult<Option<DomainRecord>>;
+    /// The domains of a pool (at most one prefix and one custom).
+    async fn domains_of_pool(&self, pool_id: &str) -> StoreResult<Vec<DomainRecord>>;
+    /// Replaces a domain's settings; `NotFound` if absent.
+    async fn update_domain(&self, domain: &DomainRecord) -> StoreResult<()>;
+    /// Deletes a domain; false if absent.
+    async fn delete_domain(&self, domain: &str) -> StoreResult<bool>;
+    /// Inserts a resource server; a taken identifier gives `Conflict{what: "resource_server"}`.
+    async fn insert_resource_server(&self, server: &ResourceServerRecord) -> StoreResult<()>;
+    /// Reads a resource server.
+    async fn get_resource_server(
+        &self,
+        pool_id: &str,
+        identifier: &str,
+    ) -> StoreResult<Option<ResourceServerRecord>>;
+    /// Replaces name and scopes; `NotFound` if absent.
+    async fn update_resource_server(&self, server: &ResourceServerRecord) -> StoreResult<()>;
+    /// Deletes a resource server; false if absent.
+    async fn delete_resource_server(&self, pool_id: &str, identifier: &str) -> StoreResult<bool>;
+    /// Resource servers of a pool with identifiers after `after`, by identifier.
+    async fn list_resource_servers(
+        &self,
+        pool_id: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> StoreResult<Vec<ResourceServerRecord>>;
+    /// Inserts or replaces a customization.
+    async fn put_ui_customization(&self, ui: &UiCustomizationRecord) -> StoreResult<()>;
+    /// Reads the customization of a pool (`ALL`) or client.
+    async fn get_ui_customization(
+        &self,
+        pool_id: &str,
+        client_id: &str,
+    ) -> StoreResult<Option<UiCustomizationRecord>>;
+}
+
 /// Everything Cognate stores.
 #[async_trait]
 pub trait Store:
@@ -690,6 +787,7 @@ pub trait Store:
     + IdentityStore
     + RoleStore
     + OidcProviderStore
+    + OAuthConfigStore
 {
     /// Checks the database answers.
     async fn ping(&self) -> StoreResult<()>;

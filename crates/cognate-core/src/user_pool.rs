@@ -380,6 +380,7 @@ impl Core {
 
     async fn describe(&self, pool: UserPoolRecord) -> CoreResult<UserPoolType> {
         let users = self.store.count_users(&pool.id).await?;
+        let (domain, custom_domain) = self.pool_domains(&pool.id).await?;
         Ok(UserPoolType {
             arn: self.pool_arn(&pool.id),
             id: pool.id,
@@ -388,8 +389,8 @@ impl Core {
             last_modified_date: epoch_secs(pool.updated_at),
             schema_attributes: pool.schema,
             estimated_number_of_users: users,
-            domain: None,
-            custom_domain: None,
+            domain,
+            custom_domain,
             settings: pool.settings,
         })
     }

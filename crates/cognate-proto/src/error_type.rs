@@ -45,6 +45,7 @@ error_types! {
     RefreshTokenReuse => "RefreshTokenReuseException",
     ResourceConflict => "ResourceConflictException",
     ResourceNotFound => "ResourceNotFoundException",
+    ScopeDoesNotExist => "ScopeDoesNotExistException",
     TooManyFailedAttempts => "TooManyFailedAttemptsException",
     TooManyRequests => "TooManyRequestsException",
     UnsupportedOperation => "UnsupportedOperationException",

@@ -13,6 +13,7 @@ pub mod common;
 pub mod error_type;
 pub mod group;
 pub mod identity;
+pub mod oauth_config;
 pub mod self_service;
 pub mod user;
 pub mod user_pool;

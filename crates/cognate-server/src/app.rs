@@ -240,6 +240,7 @@ pub fn router(state: AppState) -> Router {
             "/{pool_id}/.well-known/openid-configuration",
             get(crate::jwks::openid_configuration),
         )
+        .merge(crate::oauth::routes())
         .layer(cors)
         .with_state(state)
 }

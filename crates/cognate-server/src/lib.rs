@@ -10,6 +10,7 @@ pub mod aws_json;
 pub mod config;
 pub mod delivery;
 pub mod jwks;
+pub mod oauth;
 pub mod observability;
 pub mod outbound;
 pub mod query;

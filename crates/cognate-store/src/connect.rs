@@ -41,6 +41,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "oidc providers",
         include_str!("../migrations/sqlite/0004_oidc_providers.sql"),
     ),
+    (
+        5,
+        "oauth config",
+        include_str!("../migrations/sqlite/0005_oauth_config.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -63,6 +68,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         4,
         "oidc providers",
         include_str!("../migrations/postgres/0004_oidc_providers.sql"),
+    ),
+    (
+        5,
+        "oauth config",
+        include_str!("../migrations/postgres/0005_oauth_config.sql"),
     ),
 ];
 

@@ -18,6 +18,7 @@ mod error;
 mod groups;
 mod identities;
 mod keys;
+mod oauth_config;
 mod oidc;
 mod outbox;
 mod pools;

@@ -36,6 +36,8 @@ pub struct Grant<'a> {
     pub device_key: Option<String>,
     /// Whether to issue a refresh token.
     pub with_refresh_token: bool,
+    /// Scopes and nonce of tokens from the OAuth endpoints (`None` for API sign-ins).
+    pub oauth: Option<crate::oauth::OAuthGrant>,
 }
 
 fn uuid() -> String {
@@ -150,7 +152,15 @@ impl Core {
         access.insert("origin_jti".into(), g.origin_jti.clone().into());
         access.insert("event_id".into(), g.event_id.clone().into());
         access.insert("token_use".into(), "access".into());
-        access.insert("scope".into(), ADMIN_SCOPE.into());
+        match &g.oauth {
+            Some(o) => {
+                access.insert("scope".into(), o.scopes.join(" ").into());
+                access.insert("version".into(), 2.into());
+            }
+            None => {
+                access.insert("scope".into(), ADMIN_SCOPE.into());
+            }
+        }
         access.insert("auth_time".into(), g.auth_time.into());
         access.insert("exp".into(), (iat + validity.access_secs).into());
         access.insert("iat".into(), iat.into());
@@ -164,10 +174,13 @@ impl Core {
             key.sign(&Value::Object(claims))
                 .map_err(|e| CoreError::Internal(e.to_string().into()))
         };
-        let id_token = sign(&keys.id, id)?;
         let access_token = sign(&keys.access, access)?;
+        if let Some(o) = &g.oauth {
+            crate::oauth::add_oidc_claims(o, &access_token, &mut id);
+        }
+        let id_token = sign(&keys.id, id)?;
         let (refresh_token, record) = if g.with_refresh_token {
-            let token = new_refresh_token();
+            let token = crate::oauth::tag_refresh_token(new_refresh_token(), g.oauth.as_ref());
             let record = RefreshTokenRecord {
                 token_hash: self.server_key.mac_hex(REFRESH_CONTEXT, token.as_bytes()),
                 pool_id: g.pool.id.clone(),
@@ -216,6 +229,7 @@ impl Core {
                 event_id: uuid(),
                 device_key: None,
                 with_refresh_token: true,
+                oauth: None,
             })
             .await?;
         if let Some(r) = refresh {

@@ -164,33 +164,50 @@ impl Core {
 
     /// `MergeDeveloperIdentities`: moves every login of the source user's identity to
     /// the destination user's identity and deletes the source identity.
-    pub async fn merge_developer_identities(&self, req: MergeDeveloperIdentitiesRequest) -> CoreResult<MergeDeveloperIdentitiesResponse> {
+    pub async fn merge_developer_identities(
+        &self,
+        req: MergeDeveloperIdentitiesRequest,
+    ) -> CoreResult<MergeDeveloperIdentitiesResponse> {
         let pool_id = check_id("identityPoolId", &req.identity_pool_id)?;
         let pool = self.load_identity_pool(pool_id).await?;
         let provider = req.developer_provider_name.clone().unwrap_or_default();
         if pool.settings.developer_provider_name.as_deref() != Some(provider.as_str()) {
-            return Err(CoreError::InvalidParameter("DeveloperProviderName does not match the identity pool.".into()));
+            return Err(CoreError::InvalidParameter(
+                "DeveloperProviderName does not match the identity pool.".into(),
+            ));
         }
         let find = |user: Option<String>| {
             let key = format!("{provider}\n{}", user.unwrap_or_default());
             async move { self.store.find_identity_by_login(pool_id, &key).await }
         };
         let not_found = || CoreError::ResourceNotFound("Developer user not found.".into());
-        let source = find(req.source_user_identifier.clone()).await?.ok_or_else(not_found)?;
-        let mut destination = find(req.destination_user_identifier.clone()).await?.ok_or_else(not_found)?;
+        let source = find(req.source_user_identifier.clone())
+            .await?
+            .ok_or_else(not_found)?;
+        let mut destination = find(req.destination_user_identifier.clone())
+            .await?
+            .ok_or_else(not_found)?;
         if source.id == destination.id {
-            return Ok(MergeDeveloperIdentitiesResponse { identity_id: destination.id });
+            return Ok(MergeDeveloperIdentitiesResponse {
+                identity_id: destination.id,
+            });
         }
         let moved = self.store.identity_login_keys(&source.id).await?;
         self.store.delete_identity(&source.id).await?;
         for key in &moved {
-            if let Some(p) = key.split('\n').next().filter(|p| !destination.logins.iter().any(|l| l == p)) {
+            if let Some(p) = key
+                .split('\n')
+                .next()
+                .filter(|p| !destination.logins.iter().any(|l| l == p))
+            {
                 destination.logins.push(p.to_owned());
             }
         }
         destination.updated_at = self.now();
         self.store.link_logins(&destination, &moved).await?;
-        Ok(MergeDeveloperIdentitiesResponse { identity_id: destination.id })
+        Ok(MergeDeveloperIdentitiesResponse {
+            identity_id: destination.id,
+        })
     }
 
     /// `UnlinkIdentity`: the caller proves ownership with a valid login of the identity.

@@ -1,0 +1,143 @@
+//! OAuth 2.0 / OpenID Connect endpoints under each pool's issuer
+//! (`<public_url>/<poolId>/oauth2/...`, `/<poolId>/login`, `/<poolId>/logout`).
+//! Handlers decode the request, call one `cognate_core::oauth` step and encode the
+//! answer: RFC 6749 JSON errors for the token endpoint, RFC 6750 headers for UserInfo,
+//! and HTML pages (never a redirect) while the redirect URI is not yet trusted.
+
+mod authorize;
+mod login_page;
+mod logout;
+mod token;
+mod userinfo;
+
+use crate::app::AppState;
+use axum::Router;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use cognate_core::oauth::OAuthError;
+
+/// The hosted sign-in session cookie.
+const SESSION_COOKIE: &str = "cognate-session";
+/// The pre-session cookie the login form's CSRF token is bound to.
+const CSRF_COOKIE: &str = "cognate-xsrf";
+
+/// The OAuth routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/{pool_id}/oauth2/authorize", get(authorize::authorize))
+        .route(
+            "/{pool_id}/login",
+            get(authorize::authorize).post(authorize::login),
+        )
+        .route("/{pool_id}/oauth2/token", post(token::token))
+        .route("/{pool_id}/oauth2/revoke", post(token::revoke))
+        .route(
+            "/{pool_id}/oauth2/userInfo",
+            get(userinfo::user_info).post(userinfo::user_info),
+        )
+        .route("/{pool_id}/logout", get(logout::logout))
+}
+
+/// A cookie's value from the request.
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+/// A `Set-Cookie` value scoped to the pool's path; `max_age` 0 deletes it.
+fn set_cookie(
+    state: &AppState,
+    pool_id: &str,
+    name: &str,
+    value: &str,
+    max_age: i64,
+) -> HeaderValue {
+    let secure = if state.config.public_url().starts_with("https://") {
+        "; Secure"
+    } else {
+        ""
+    };
+    let text = format!(
+        "{name}={value}; Path=/{pool_id}; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"
+    );
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// `302` to `location`, never cached.
+fn redirect(location: &str) -> Response {
+    match HeaderValue::from_str(location) {
+        Ok(loc) => (
+            StatusCode::FOUND,
+            [
+                (header::LOCATION, loc),
+                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+            ],
+        )
+            .into_response(),
+        Err(_) => login_page::error_page(StatusCode::BAD_REQUEST, "Invalid redirect URI."),
+    }
+}
+
+/// `redirect_uri` with parameters added to its query.
+fn with_query(uri: &str, params: &[(&str, Option<&str>)]) -> String {
+    let present: Vec<(&str, &str)> = params
+        .iter()
+        .filter_map(|(k, v)| v.map(|v| (*k, v)))
+        .collect();
+    let query = serde_urlencoded::to_string(present).unwrap_or_default();
+    let sep = if uri.contains('?') { '&' } else { '?' };
+    format!("{uri}{sep}{query}")
+}
+
+/// RFC 6749 §5.2 JSON error with the headers the token endpoint always sends.
+fn json_error(e: &OAuthError) -> Response {
+    let status = match e {
+        OAuthError::InvalidClient | OAuthError::InvalidToken => StatusCode::UNAUTHORIZED,
+        OAuthError::InsufficientScope => StatusCode::FORBIDDEN,
+        OAuthError::Server(cause) => {
+            tracing::error!(error = %cause, "oauth request failed");
+            StatusCode::INTERNAL_SERVER_ERROR
+        }
+        _ => StatusCode::BAD_REQUEST,
+    };
+    let mut body = serde_json::json!({ "error": e.code() });
+    if let Some(d) = e.description() {
+        body["error_description"] = d.into();
+    }
+    let mut resp = json_response(status, &body);
+    if matches!(e, OAuthError::InvalidClient) {
+        resp.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Basic realm=\"cognate\""),
+        );
+    }
+    resp
+}
+
+/// JSON with `Cache-Control: no-store` and `Access-Control-Allow-Origin: *`.
+fn json_response(status: StatusCode, body: &serde_json::Value) -> Response {
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "application/json;charset=UTF-8"),
+            (header::CACHE_CONTROL, "no-store"),
+            (header::PRAGMA, "no-cache"),
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+        ],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// A 404 page when the path segment is not a pool id.
+fn not_a_pool(pool_id: &str) -> Option<Response> {
+    (!cognate_proto::validate::is_user_pool_id(pool_id))
+        .then(|| login_page::error_page(StatusCode::NOT_FOUND, "Not found."))
+}

@@ -1,0 +1,34 @@
+-- OAuth configuration of user pools: domains (unique across pools; at most one prefix
+-- and one custom domain per pool), resource servers with their custom scopes (a JSON
+-- array), and classic hosted-UI customization per pool (client_id 'ALL') or client.
+
+CREATE TABLE user_pool_domains (
+    domain                 TEXT PRIMARY KEY,
+    pool_id                TEXT NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
+    kind                   TEXT NOT NULL,
+    certificate_arn        TEXT,
+    managed_login_version  INTEGER NOT NULL,
+    created_at             INTEGER NOT NULL,
+    updated_at             INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX user_pool_domains_kind ON user_pool_domains(pool_id, kind);
+
+CREATE TABLE resource_servers (
+    pool_id     TEXT NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
+    identifier  TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    scopes      TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    PRIMARY KEY (pool_id, identifier)
+);
+
+CREATE TABLE ui_customizations (
+    pool_id     TEXT NOT NULL REFERENCES user_pools(id) ON DELETE CASCADE,
+    client_id   TEXT NOT NULL,
+    css         TEXT,
+    image       TEXT,
+    created_at  INTEGER NOT NULL,
+    updated_at  INTEGER NOT NULL,
+    PRIMARY KEY (pool_id, client_id)
+);
