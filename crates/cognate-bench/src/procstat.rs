@@ -51,7 +51,7 @@ pub(crate) fn vm_kib(pid: u32, key: &str) -> Result<u64> {
     bail!("{path} has no {key}")
 }
 
-/// A process's CPU clock: [`Meter::start`] then [`Meter::seconds_since`].
+/// A process's CPU clock: take a reading at the start, then the seconds used since it.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Meter {
     pid: u32,
