@@ -318,30 +318,30 @@ impl TestApp {
     }
 }
 
+/// An official AWS SDK client of crate `$sdk` for `url`: fixed region, static
+/// credentials, no retries.
+macro_rules! sdk_client {
+    ($sdk:ident, $url:expr, $key:expr, $secret:expr, $token:expr) => {{
+        use $sdk::config::{BehaviorVersion, Credentials, Region};
+        let conf = $sdk::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new(REGION))
+            .credentials_provider(Credentials::new($key, $secret, $token, None, "test"))
+            .endpoint_url($url)
+            .retry_config($sdk::config::retry::RetryConfig::disabled())
+            .build();
+        $sdk::Client::from_conf(conf)
+    }};
+}
+
 /// An official cognito-identity SDK client for `url`, signing with the admin key.
 pub fn identity_client(url: &str) -> aws_sdk_cognitoidentity::Client {
-    use aws_sdk_cognitoidentity::config::{BehaviorVersion, Credentials, Region};
-    let conf = aws_sdk_cognitoidentity::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new(REGION))
-        .credentials_provider(Credentials::new(KEY_ID, SECRET, None, None, "test"))
-        .endpoint_url(url)
-        .retry_config(aws_sdk_cognitoidentity::config::retry::RetryConfig::disabled())
-        .build();
-    aws_sdk_cognitoidentity::Client::from_conf(conf)
+    sdk_client!(aws_sdk_cognitoidentity, url, KEY_ID, SECRET, None)
 }
 
 /// An official IAM SDK client for `url`, signing with the admin key.
 pub fn iam_client(url: &str) -> aws_sdk_iam::Client {
-    use aws_sdk_iam::config::{BehaviorVersion, Credentials, Region};
-    let conf = aws_sdk_iam::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new(REGION))
-        .credentials_provider(Credentials::new(KEY_ID, SECRET, None, None, "test"))
-        .endpoint_url(url)
-        .retry_config(aws_sdk_iam::config::retry::RetryConfig::disabled())
-        .build();
-    aws_sdk_iam::Client::from_conf(conf)
+    sdk_client!(aws_sdk_iam, url, KEY_ID, SECRET, None)
 }
 
 /// An official STS SDK client for `url` with the given credentials.
@@ -351,13 +351,5 @@ pub fn sts_client(
     secret: &str,
     token: Option<String>,
 ) -> aws_sdk_sts::Client {
-    use aws_sdk_sts::config::{BehaviorVersion, Credentials, Region};
-    let conf = aws_sdk_sts::Config::builder()
-        .behavior_version(BehaviorVersion::latest())
-        .region(Region::new(REGION))
-        .credentials_provider(Credentials::new(key, secret, token, None, "test"))
-        .endpoint_url(url)
-        .retry_config(aws_sdk_sts::config::retry::RetryConfig::disabled())
-        .build();
-    aws_sdk_sts::Client::from_conf(conf)
+    sdk_client!(aws_sdk_sts, url, key, secret, token)
 }
