@@ -1,0 +1,329 @@
+//! Threat protection inside the sign-in flows: what runs once a first factor passed
+//! (the compromised-password check, the risk assessment and its action, the sign-in
+//! event and its notification), the failed attempts recorded for the address and
+//! account velocity signals, and the completion of an event when MFA is answered.
+//! <https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-settings-adaptive-authentication.html>
+//!
+//! Every step returns at once, without touching the store, while the pool's
+//! `AdvancedSecurityMode` is `OFF`; in `AUDIT` mode events are recorded and nothing is
+//! applied (the assessment says so). An event's id is chosen before the next challenge
+//! is issued and noted in the request scope ([`super::request`]), so that the MFA
+//! session and the tokens issued by the same request name it.
+
+use crate::Core;
+use crate::auth::client::ClientContext;
+use crate::devices::store::DeviceRecord;
+use crate::error::{CoreError, CoreResult};
+use crate::mfa::challenge::MfaForce;
+use crate::store::{UserPoolRecord, UserRecord};
+use crate::threat::request::{note_sign_in_event, sign_in_event};
+use crate::threat::{
+    ChallengeName, CompromisedAction, CompromisedOutcome, CredentialEvent, EventAction,
+    EventResponse, EventType, Mode, NewAuthEvent, RiskDecision, SignInAssessment, mode_of,
+};
+use crate::user::status;
+use cognate_proto::auth::AuthResponse;
+
+/// Cognito's message when risk refuses a sign-in.
+pub(crate) const RISK_REFUSAL: &str = "Unable to login because of security reasons.";
+
+/// The refusal of a sign-in that risk blocks.
+pub(crate) fn risk_refusal() -> CoreError {
+    CoreError::NotAuthorized(RISK_REFUSAL.into())
+}
+
+/// What threat protection decided about a sign-in whose first factor passed.
+#[derive(Debug, Clone)]
+pub(crate) struct SignInScreen {
+    /// The id the sign-in event will have (`None` while threat protection is off).
+    event_id: Option<String>,
+    /// The risk assessment.
+    assessment: Option<SignInAssessment>,
+    /// The compromised-password check (password sign-ins only).
+    compromised: Option<CompromisedOutcome>,
+    /// How the assessment bears on the MFA step.
+    force: MfaForce,
+}
+
+impl SignInScreen {
+    fn off() -> Self {
+        Self {
+            event_id: None,
+            assessment: None,
+            compromised: None,
+            force: MfaForce::No,
+        }
+    }
+}
+
+fn mfa_force(assessment: &SignInAssessment) -> MfaForce {
+    match assessment.action.event_action {
+        EventAction::MfaRequired => MfaForce::Required,
+        EventAction::MfaIfConfigured => MfaForce::IfConfigured,
+        EventAction::NoAction | EventAction::Block => MfaForce::No,
+    }
+}
+
+impl Core {
+    /// After the first factor (and the status checks): checks the password, when the
+    /// factor was one, against the breached-password set, and scores the sign-in.
+    /// A blocking compromised-credentials action leaves the user `RESET_REQUIRED`
+    /// (`PasswordResetRequiredException`); a blocking risk action refuses. Both record
+    /// a failed event, take back the attempt counted for the (correct) password and,
+    /// for risk, notify as configured.
+    pub(crate) async fn screen_sign_in(
+        &self,
+        ctx: &ClientContext,
+        user: &UserRecord,
+        password: Option<&str>,
+    ) -> CoreResult<SignInScreen> {
+        if mode_of(&ctx.pool) == Mode::Off {
+            return Ok(SignInScreen::off());
+        }
+        let compromised = match password {
+            Some(pw) => Some(
+                self.check_compromised_password_in(
+                    &ctx.pool,
+                    Some(&ctx.client.id),
+                    CredentialEvent::SignIn,
+                    pw,
+                )
+                .await?,
+            ),
+            None => None,
+        };
+        let mut screen = SignInScreen {
+            compromised,
+            ..SignInScreen::off()
+        };
+        if compromised.is_some_and(|c| c.action == CompromisedAction::Block) {
+            self.store.forgive_failure(user.id).await?;
+            self.require_password_reset(&ctx.pool, user).await?;
+            self.refused_event(ctx, user, &screen).await?;
+            return Err(CoreError::PasswordResetRequired);
+        }
+        let assessment = self
+            .assess_sign_in(&ctx.pool, &ctx.client.id, user, &ctx.origin)
+            .await?;
+        screen.force = mfa_force(&assessment);
+        let block = assessment.action.event_action == EventAction::Block;
+        screen.assessment = Some(assessment);
+        if block {
+            self.store.forgive_failure(user.id).await?;
+            self.refused_event(ctx, user, &screen).await?;
+            return Err(risk_refusal());
+        }
+        let event_id = uuid::Uuid::new_v4().to_string();
+        note_sign_in_event(&event_id);
+        screen.event_id = Some(event_id);
+        Ok(screen)
+    }
+
+    /// The challenge after a screened first factor: MFA when risk asks for it (in place
+    /// of the device proof), else the device or MFA step as without threat protection.
+    /// A user who must answer MFA but cannot is refused, and the event records it.
+    pub(crate) async fn screened_challenge(
+        &self,
+        ctx: &ClientContext,
+        user: &UserRecord,
+        auth_time: i64,
+        device: Option<&DeviceRecord>,
+        screen: &SignInScreen,
+    ) -> CoreResult<Option<AuthResponse>> {
+        if screen.force != MfaForce::No {
+            match self
+                .mfa_challenge_with(ctx, user, auth_time, screen.force)
+                .await
+            {
+                Ok(Some(challenge)) => return Ok(Some(challenge)),
+                Ok(None) => {}
+                Err(CoreError::NotAuthorized(m)) if m == RISK_REFUSAL => {
+                    self.store.forgive_failure(user.id).await?;
+                    let mut refused = screen.clone();
+                    if let Some(a) = refused.assessment.as_mut() {
+                        a.decision = RiskDecision::Block;
+                        a.action.event_action = EventAction::Block;
+                    }
+                    self.refused_event(ctx, user, &refused).await?;
+                    return Err(risk_refusal());
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        self.device_or_mfa_challenge(ctx, user, auth_time, device)
+            .await
+    }
+
+    /// Records the screened sign-in: `InProgress` while a challenge is pending, else
+    /// `Pass`; then the notification the applied action asks for.
+    pub(crate) async fn record_sign_in(
+        &self,
+        ctx: &ClientContext,
+        user: &UserRecord,
+        screen: &SignInScreen,
+        challenged: bool,
+    ) -> CoreResult<()> {
+        let Some(event_id) = &screen.event_id else {
+            return Ok(());
+        };
+        let response = if challenged {
+            EventResponse::InProgress
+        } else {
+            EventResponse::Pass
+        };
+        self.store_auth_event(event_id, sign_in_event_of(ctx, user, screen, response))
+            .await?;
+        if let Some(a) = screen.assessment.as_ref().filter(|a| a.action.notify) {
+            self.notify_risk(
+                &ctx.pool,
+                Some(&ctx.client.id),
+                user,
+                event_id,
+                a.action.event_action,
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Records a refused sign-in (the password was right) and notifies as configured.
+    async fn refused_event(
+        &self,
+        ctx: &ClientContext,
+        user: &UserRecord,
+        screen: &SignInScreen,
+    ) -> CoreResult<()> {
+        let event_id = uuid::Uuid::new_v4().to_string();
+        let event = sign_in_event_of(ctx, user, screen, EventResponse::Fail);
+        self.store_auth_event(&event_id, event).await?;
+        note_sign_in_event(&event_id);
+        if screen.assessment.as_ref().is_some_and(|a| a.action.notify) {
+            self.notify_risk(
+                &ctx.pool,
+                Some(&ctx.client.id),
+                user,
+                &event_id,
+                EventAction::Block,
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Sets the user `RESET_REQUIRED` (compromised password at sign-in), rereading the
+    /// user if a concurrent write won.
+    async fn require_password_reset(
+        &self,
+        pool: &UserPoolRecord,
+        user: &UserRecord,
+    ) -> CoreResult<()> {
+        for _ in 0..3 {
+            let mut current = self
+                .store
+                .find_user_by_sub(&pool.id, &user.sub)
+                .await?
+                .ok_or(CoreError::UserNotFound)?;
+            current.status = status::RESET_REQUIRED.into();
+            match self.save_user(pool, current, Vec::new()).await {
+                Err(CoreError::ConcurrentModification) => continue,
+                other => return other.map(|_| ()),
+            }
+        }
+        Err(CoreError::ConcurrentModification)
+    }
+
+    /// Passes `result` through, recording a failed sign-in first when it is a refusal
+    /// before the first factor passed (unknown user, wrong password, disabled, locked,
+    /// unconfirmed): with the user when `username` names one, else without (it still
+    /// counts toward the address's failures). Refusals the screen already recorded are
+    /// not recorded twice. Recording is best effort: the refusal stands either way.
+    pub(crate) async fn record_failed_sign_in<T>(
+        &self,
+        ctx: &ClientContext,
+        username: Option<&str>,
+        result: CoreResult<T>,
+    ) -> CoreResult<T> {
+        let Err(e) = &result else {
+            return result;
+        };
+        let counted = matches!(
+            e,
+            CoreError::NotAuthorized(_) | CoreError::UserNotFound | CoreError::UserNotConfirmed
+        );
+        if !counted || mode_of(&ctx.pool) == Mode::Off || sign_in_event().is_some() {
+            return result;
+        }
+        let user = match username.filter(|u| !u.is_empty()) {
+            Some(name) => self.find_user(&ctx.pool, name).await.ok(),
+            None => None,
+        };
+        let event = NewAuthEvent {
+            pool_id: ctx.pool.id.clone(),
+            user_id: user.map(|u| u.id),
+            client_id: Some(ctx.client.id.clone()),
+            event_type: EventType::SignIn,
+            response: EventResponse::Fail,
+            assessment: None,
+            compromised: None,
+            challenges: vec![(ChallengeName::Password, false)],
+            context: ctx.origin.clone(),
+        };
+        let event_id = uuid::Uuid::new_v4().to_string();
+        if let Err(err) = self.store_auth_event(&event_id, event).await {
+            tracing::warn!(error = %err, "recording a failed sign-in failed");
+        }
+        result
+    }
+
+    /// An MFA answer for the sign-in event `event_id` (from the MFA session): a correct
+    /// one passes the sign-in, and the tokens issued now carry the event's id; a wrong
+    /// one marks it failed (it counts toward the account's failures, like the lockout).
+    pub(crate) async fn mfa_answered(
+        &self,
+        pool: &UserPoolRecord,
+        event_id: Option<&str>,
+        correct: bool,
+    ) -> CoreResult<()> {
+        let Some(event_id) = event_id else {
+            return Ok(());
+        };
+        if mode_of(pool) == Mode::Off {
+            return Ok(());
+        }
+        if correct {
+            note_sign_in_event(event_id);
+        }
+        let response = if correct {
+            EventResponse::Pass
+        } else {
+            EventResponse::Fail
+        };
+        self.update_auth_event(
+            &pool.id,
+            event_id,
+            response,
+            Some((ChallengeName::Mfa, correct)),
+        )
+        .await
+    }
+}
+
+/// The sign-in event of a first factor that passed.
+fn sign_in_event_of(
+    ctx: &ClientContext,
+    user: &UserRecord,
+    screen: &SignInScreen,
+    response: EventResponse,
+) -> NewAuthEvent {
+    NewAuthEvent {
+        pool_id: ctx.pool.id.clone(),
+        user_id: Some(user.id),
+        client_id: Some(ctx.client.id.clone()),
+        event_type: EventType::SignIn,
+        response,
+        assessment: screen.assessment.clone(),
+        compromised: screen.compromised,
+        challenges: vec![(ChallengeName::Password, true)],
+        context: ctx.origin.clone(),
+    }
+}
