@@ -47,6 +47,19 @@ pub struct AuthorizeRequest {
     pub code_challenge_method: Option<String>,
     /// `none` or `login`.
     pub prompt: Option<String>,
+    /// Prefills the sign-in form's username.
+    pub login_hint: Option<String>,
+    /// The hosted pages' language (`en`, ...).
+    pub lang: Option<String>,
+}
+
+/// What the authorize request asks the browser to bring back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResponseType {
+    /// An authorization code (with PKCE).
+    Code,
+    /// Tokens in the URL fragment (implicit grant; clients that allow it only).
+    Token,
 }
 
 /// An authorize request that passed every check.
@@ -56,7 +69,9 @@ pub struct Authorized {
     pub ctx: ClientContext,
     /// The exactly matching callback URL.
     pub redirect_uri: String,
-    /// PKCE challenge (S256).
+    /// Code or tokens.
+    pub response_type: ResponseType,
+    /// PKCE challenge (S256); empty for the implicit grant.
     pub code_challenge: String,
     /// Granted scopes and nonce.
     pub grant: OAuthGrant,
@@ -81,15 +96,27 @@ pub enum LogoutTarget {
     LogoutUri(String),
     /// The authorize endpoint, with the same query (sign in again).
     SignInAgain,
+    /// Neither was asked for: the signed-out page.
+    SignedOut,
 }
 
 /// A sealed hosted-UI session.
 #[derive(Debug, Serialize, Deserialize)]
 struct Session {
+    /// Names the session for `/logout` (revoked like a token family).
+    #[serde(default)]
+    id: String,
     pool_id: String,
     sub: String,
     auth_time: i64,
+    /// When the session began: password changes and global sign-out after it end it.
+    #[serde(default)]
+    issued_at: Millis,
     expires_at: Millis,
+}
+
+fn session_marker(id: &str) -> String {
+    format!("oauth-session:{id}")
 }
 
 /// A sealed pre-session (CSRF) cookie value.
@@ -128,19 +155,24 @@ pub fn check_redirect_uri(client: &AppClientRecord, uri: Option<&str>) -> Result
     }
 }
 
-fn check_response_type(client: &AppClientRecord, rt: Option<&str>) -> Result<(), OAuthError> {
-    if rt != Some("code") {
-        return Err(OAuthError::UnsupportedResponseType);
-    }
+fn check_response_type(
+    client: &AppClientRecord,
+    rt: Option<&str>,
+) -> Result<ResponseType, OAuthError> {
+    let (rt, flow) = match rt {
+        Some("code") => (ResponseType::Code, "code"),
+        Some("token") => (ResponseType::Token, "implicit"),
+        _ => return Err(OAuthError::UnsupportedResponseType),
+    };
     let flows = client
         .settings
         .allowed_o_auth_flows
         .as_deref()
         .unwrap_or_default();
-    if !flows.iter().any(|f| f == "code") {
+    if !flows.iter().any(|f| f == flow) {
         return Err(OAuthError::UnauthorizedClient);
     }
-    Ok(())
+    Ok(rt)
 }
 
 /// Requested scopes must be allowed for the client (default: all of them); `email`,
@@ -189,12 +221,16 @@ impl Core {
         let redirect_uri = check_redirect_uri(&ctx.client, req.redirect_uri.as_deref())
             .map_err(AuthorizeFailure::Page)?;
         let back = |e| AuthorizeFailure::Redirect(redirect_uri.clone(), e);
-        check_response_type(&ctx.client, req.response_type.as_deref()).map_err(back)?;
-        let code_challenge = check_pkce(
-            req.code_challenge.as_deref(),
-            req.code_challenge_method.as_deref(),
-        )
-        .map_err(back)?;
+        let response_type =
+            check_response_type(&ctx.client, req.response_type.as_deref()).map_err(back)?;
+        let code_challenge = match response_type {
+            ResponseType::Code => check_pkce(
+                req.code_challenge.as_deref(),
+                req.code_challenge_method.as_deref(),
+            )
+            .map_err(back)?,
+            ResponseType::Token => String::new(),
+        };
         let allowed = ctx
             .client
             .settings
@@ -205,6 +241,7 @@ impl Core {
         Ok(Authorized {
             ctx,
             redirect_uri,
+            response_type,
             code_challenge,
             grant: OAuthGrant {
                 scopes,
@@ -245,41 +282,68 @@ impl Core {
             (None, Some(uri)) => {
                 check_redirect_uri(&ctx.client, Some(uri)).map(|_| LogoutTarget::SignInAgain)
             }
-            (None, None) => Err("logout_uri or redirect_uri is required.".into()),
+            (None, None) => Ok(LogoutTarget::SignedOut),
         }
     }
 
     /// A sealed session cookie value for `user`, bound to the pool.
     pub fn new_oauth_session(&self, pool_id: &str, user: &UserRecord, auth_time: i64) -> String {
         let session = Session {
+            id: uuid::Uuid::new_v4().to_string(),
             pool_id: pool_id.to_owned(),
             sub: user.sub.clone(),
             auth_time,
+            issued_at: self.now(),
             expires_at: self.now() + SESSION_MS,
         };
         let json = serde_json::to_vec(&session).unwrap_or_default();
         self.server_key.seal_text(&session_context(pool_id), &json)
     }
 
-    /// The user of a valid session cookie (and the original `auth_time`), if any.
+    fn open_oauth_session(&self, pool_id: &str, cookie: &str) -> Option<Session> {
+        let json = self
+            .server_key
+            .open_text(&session_context(pool_id), cookie)?;
+        let s = serde_json::from_slice::<Session>(&json).ok()?;
+        (s.pool_id == pool_id && self.now() < s.expires_at && !s.id.is_empty()).then_some(s)
+    }
+
+    /// The user of a valid session cookie (and the original `auth_time`), if any. A
+    /// session ends at `/logout`, and with a password change or reset, a global
+    /// sign-out, or the user being disabled after it began.
     pub async fn oauth_session_user(
         &self,
         pool_id: &str,
         cookie: &str,
     ) -> CoreResult<Option<(UserRecord, i64)>> {
-        let Some(json) = self.server_key.open_text(&session_context(pool_id), cookie) else {
+        let Some(s) = self.open_oauth_session(pool_id, cookie) else {
             return Ok(None);
         };
-        let Ok(s) = serde_json::from_slice::<Session>(&json) else {
+        let Some(user) = self
+            .store
+            .find_user_by_sub(pool_id, &s.sub)
+            .await?
+            .filter(|u| u.enabled && u.status == status::CONFIRMED)
+        else {
             return Ok(None);
         };
-        if s.pool_id != pool_id || self.now() >= s.expires_at {
+        if user.password_set_at.is_some_and(|p| p > s.issued_at)
+            || self.store.tokens_valid_after(user.id).await? > s.issued_at
+            || self.store.is_origin_revoked(&session_marker(&s.id)).await?
+        {
             return Ok(None);
         }
-        let user = self.store.find_user_by_sub(pool_id, &s.sub).await?;
-        Ok(user
-            .filter(|u| u.enabled && u.status == status::CONFIRMED)
-            .map(|u| (u, s.auth_time)))
+        Ok(Some((user, s.auth_time)))
+    }
+
+    /// `/logout`: the session cookie stops working even if a copy of it is replayed.
+    pub async fn end_oauth_session(&self, pool_id: &str, cookie: &str) -> CoreResult<()> {
+        if let Some(s) = self.open_oauth_session(pool_id, cookie) {
+            self.store
+                .revoke_origin(&session_marker(&s.id), self.now(), s.expires_at)
+                .await?;
+        }
+        Ok(())
     }
 
     /// A new pre-session cookie value and the CSRF token the form carries.
@@ -300,6 +364,17 @@ impl Core {
         )
     }
 
+    /// The CSRF token that belongs to a valid pre-session cookie (so every open tab of
+    /// the same browser posts a valid token).
+    pub fn login_csrf_for(&self, pool_id: &str, cookie: &str) -> Option<String> {
+        let json = self.server_key.open_text(&csrf_context(pool_id), cookie)?;
+        let pre = serde_json::from_slice::<PreSession>(&json).ok()?;
+        (self.now() < pre.expires_at).then(|| {
+            self.server_key
+                .mac_hex(&csrf_context(pool_id), pre.secret.as_bytes())
+        })
+    }
+
     /// Whether the form's CSRF token belongs to the pre-session cookie.
     pub fn check_login_csrf(
         &self,
@@ -310,50 +385,8 @@ impl Core {
         let (Some(cookie), Some(token)) = (cookie, token) else {
             return false;
         };
-        let Some(json) = self.server_key.open_text(&csrf_context(pool_id), cookie) else {
-            return false;
-        };
-        let Ok(pre) = serde_json::from_slice::<PreSession>(&json) else {
-            return false;
-        };
-        let expected = self
-            .server_key
-            .mac_hex(&csrf_context(pool_id), pre.secret.as_bytes());
-        self.now() < pre.expires_at && ct_eq(expected.as_bytes(), token.as_bytes())
-    }
-
-    /// The login form's password check, with `USER_PASSWORD_AUTH`'s rules (hidden user
-    /// existence, disabled, unconfirmed, lockout). Users who must change or reset their
-    /// password are refused: the hosted UI has no pages for that yet.
-    pub async fn oauth_password_sign_in(
-        &self,
-        ctx: &ClientContext,
-        username: &str,
-        password: &str,
-    ) -> CoreResult<(UserRecord, i64)> {
-        if username.is_empty() || password.is_empty() {
-            return Err(CoreError::bad_credentials());
-        }
-        let user = self.sign_in_user(ctx, username, Some(password)).await?;
-        Self::check_can_sign_in(&user)?;
-        self.begin_password_attempt(&user).await?;
-        let ok = match &user.password_hash {
-            Some(hash) => self.passwords.verify(password, hash).await?,
-            None => false,
-        };
-        if !ok {
-            return Err(CoreError::bad_credentials());
-        }
-        if user.status == status::RESET_REQUIRED {
-            return Err(CoreError::PasswordResetRequired);
-        }
-        self.store.clear_failures(user.id).await?;
-        if user.status == status::FORCE_CHANGE_PASSWORD {
-            return Err(CoreError::NotAuthorized(
-                "A new password is required; sign in through the API to set it.".into(),
-            ));
-        }
-        Ok((user, self.now() / 1000))
+        self.login_csrf_for(pool_id, cookie)
+            .is_some_and(|expected| ct_eq(expected.as_bytes(), token.as_bytes()))
     }
 }
 

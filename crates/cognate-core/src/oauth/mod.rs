@@ -10,6 +10,7 @@
 
 pub mod authorize;
 pub mod code;
+pub mod hosted;
 pub mod pkce;
 pub mod token_endpoint;
 pub mod userinfo;

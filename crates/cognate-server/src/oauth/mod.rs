@@ -1,11 +1,11 @@
 //! OAuth 2.0 / OpenID Connect endpoints under each pool's issuer
-//! (`<public_url>/<poolId>/oauth2/...`, `/<poolId>/login`, `/<poolId>/logout`).
+//! (`<public_url>/<poolId>/oauth2/...`, `/<poolId>/login`, `/<poolId>/logout`), for
+//! pools with a domain; the same paths at the root of a custom domain.
 //! Handlers decode the request, call one `cognate_core::oauth` step and encode the
 //! answer: RFC 6749 JSON errors for the token endpoint, RFC 6750 headers for UserInfo,
 //! and HTML pages (never a redirect) while the redirect URI is not yet trusted.
 
-mod authorize;
-mod login_page;
+pub(crate) mod authorize;
 mod logout;
 mod token;
 mod userinfo;
@@ -18,17 +18,17 @@ use axum::routing::{get, post};
 use cognate_core::oauth::OAuthError;
 
 /// The hosted sign-in session cookie.
-const SESSION_COOKIE: &str = "cognate-session";
-/// The pre-session cookie the login form's CSRF token is bound to.
-const CSRF_COOKIE: &str = "cognate-xsrf";
+pub(crate) const SESSION_COOKIE: &str = "cognate-session";
+/// The pre-session cookie the forms' CSRF tokens are bound to.
+pub(crate) const CSRF_COOKIE: &str = "cognate-xsrf";
 
-/// The OAuth routes.
-pub fn routes() -> Router<AppState> {
+/// The OAuth endpoints and hosted pages of pools with a domain.
+pub fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/{pool_id}/oauth2/authorize", get(authorize::authorize))
         .route(
             "/{pool_id}/login",
-            get(authorize::authorize).post(authorize::login),
+            get(authorize::authorize).post(crate::hosted::signin::submit),
         )
         .route("/{pool_id}/oauth2/token", post(token::token))
         .route("/{pool_id}/oauth2/revoke", post(token::revoke))
@@ -37,10 +37,15 @@ pub fn routes() -> Router<AppState> {
             get(userinfo::user_info).post(userinfo::user_info),
         )
         .route("/{pool_id}/logout", get(logout::logout))
+        .merge(crate::hosted::routes())
+        .route_layer(axum::middleware::from_fn_with_state(
+            state,
+            crate::hosted::require_domain,
+        ))
 }
 
 /// A cookie's value from the request.
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -51,10 +56,11 @@ fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-/// A `Set-Cookie` value scoped to the pool's path; `max_age` 0 deletes it.
-fn set_cookie(
+/// A `Set-Cookie` value scoped to the pages' path (`/<poolId>`, or `/` on a custom
+/// domain); `max_age` 0 deletes it.
+pub(crate) fn set_cookie(
     state: &AppState,
-    pool_id: &str,
+    base: &str,
     name: &str,
     value: &str,
     max_age: i64,
@@ -64,14 +70,14 @@ fn set_cookie(
     } else {
         ""
     };
-    let text = format!(
-        "{name}={value}; Path=/{pool_id}; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"
-    );
+    let path = if base.is_empty() { "/" } else { base };
+    let text =
+        format!("{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}");
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 /// `302` to `location`, never cached.
-fn redirect(location: &str) -> Response {
+pub(crate) fn redirect(location: &str) -> Response {
     match HeaderValue::from_str(location) {
         Ok(loc) => (
             StatusCode::FOUND,
@@ -81,12 +87,12 @@ fn redirect(location: &str) -> Response {
             ],
         )
             .into_response(),
-        Err(_) => login_page::error_page(StatusCode::BAD_REQUEST, "Invalid redirect URI."),
+        Err(_) => crate::hosted::render::bare_error(StatusCode::BAD_REQUEST, "err_bad_redirect"),
     }
 }
 
 /// `redirect_uri` with parameters added to its query.
-fn with_query(uri: &str, params: &[(&str, Option<&str>)]) -> String {
+pub(crate) fn with_query(uri: &str, params: &[(&str, Option<&str>)]) -> String {
     let present: Vec<(&str, &str)> = params
         .iter()
         .filter_map(|(k, v)| v.map(|v| (*k, v)))
@@ -139,5 +145,5 @@ fn json_response(status: StatusCode, body: &serde_json::Value) -> Response {
 /// A 404 page when the path segment is not a pool id.
 fn not_a_pool(pool_id: &str) -> Option<Response> {
     (!cognate_proto::validate::is_user_pool_id(pool_id))
-        .then(|| login_page::error_page(StatusCode::NOT_FOUND, "Not found."))
+        .then(|| crate::hosted::render::bare_error(StatusCode::NOT_FOUND, "err_not_found"))
 }

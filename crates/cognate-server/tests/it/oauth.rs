@@ -18,8 +18,8 @@ use reqwest::StatusCode;
 use serde_json::Value;
 use std::str::FromStr;
 
-const CALLBACK: &str = "http://localhost:8080/callback";
-const LOGOUT: &str = "http://localhost:8080/signed-out";
+pub(crate) const CALLBACK: &str = "http://localhost:8080/callback";
+pub(crate) const LOGOUT: &str = "http://localhost:8080/signed-out";
 const SCOPES: [&str; 4] = [
     "openid",
     "email",
@@ -27,14 +27,14 @@ const SCOPES: [&str; 4] = [
     "aws.cognito.signin.user.admin",
 ];
 
-struct Fx {
-    pool: String,
-    client: String,
-    other: String,
-    issuer: String,
+pub(crate) struct Fx {
+    pub pool: String,
+    pub client: String,
+    pub other: String,
+    pub issuer: String,
 }
 
-async fn oauth_client(app: &TestApp, pool: &str, name: &str) -> String {
+pub(crate) async fn oauth_client(app: &TestApp, pool: &str, name: &str) -> String {
     let mut req = app
         .idp
         .create_user_pool_client()
@@ -58,8 +58,15 @@ async fn oauth_client(app: &TestApp, pool: &str, name: &str) -> String {
         .unwrap()
 }
 
-async fn fixture(app: &TestApp) -> Fx {
+pub(crate) async fn fixture(app: &TestApp) -> Fx {
     let pool = app.create_pool("oauth").await;
+    app.idp
+        .create_user_pool_domain()
+        .user_pool_id(&pool)
+        .domain(format!("auth-{}", pool.to_lowercase().replace('_', "-")))
+        .send()
+        .await
+        .unwrap();
     let client = oauth_client(app, &pool, "web").await;
     let other = oauth_client(app, &pool, "other").await;
     create_user(app, &pool, "alice", PASSWORD).await;
@@ -93,7 +100,7 @@ async fn fixture(app: &TestApp) -> Fx {
     }
 }
 
-fn browser() -> reqwest::Client {
+pub(crate) fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -102,12 +109,12 @@ fn browser() -> reqwest::Client {
 }
 
 /// A PKCE pair from the library (challenge, verifier).
-fn pkce() -> (String, String) {
+pub(crate) fn pkce() -> (String, String) {
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     (challenge.as_str().to_owned(), verifier.secret().to_owned())
 }
 
-fn authorize_params<'a>(
+pub(crate) fn authorize_params<'a>(
     client: &'a str,
     challenge: &'a str,
     nonce: &'a str,
@@ -127,7 +134,11 @@ fn authorize_params<'a>(
     ]
 }
 
-async fn get_authorize(b: &reqwest::Client, f: &Fx, params: &[(&str, &str)]) -> reqwest::Response {
+pub(crate) async fn get_authorize(
+    b: &reqwest::Client,
+    f: &Fx,
+    params: &[(&str, &str)],
+) -> reqwest::Response {
     b.get(format!("{}/oauth2/authorize", f.issuer))
         .query(params)
         .send()
@@ -135,27 +146,27 @@ async fn get_authorize(b: &reqwest::Client, f: &Fx, params: &[(&str, &str)]) -> 
         .unwrap()
 }
 
-fn location(resp: &reqwest::Response) -> Option<reqwest::Url> {
+pub(crate) fn location(resp: &reqwest::Response) -> Option<reqwest::Url> {
     resp.headers()
         .get("location")
         .map(|l| reqwest::Url::parse(l.to_str().unwrap()).unwrap())
 }
 
-fn query_param(url: &reqwest::Url, name: &str) -> Option<String> {
+pub(crate) fn query_param(url: &reqwest::Url, name: &str) -> Option<String> {
     url.query_pairs()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.into_owned())
 }
 
 /// The CSRF token scraped from the login page.
-fn csrf_token(html: &str) -> String {
+pub(crate) fn csrf_token(html: &str) -> String {
     let start =
         html.find("name=\"csrf_token\" value=\"").unwrap() + "name=\"csrf_token\" value=\"".len();
     html[start..].split('"').next().unwrap().to_owned()
 }
 
 /// Opens the form, posts the credentials, and returns the redirect after sign-in.
-async fn sign_in_form(
+pub(crate) async fn sign_in_form(
     b: &reqwest::Client,
     f: &Fx,
     params: &[(&str, &str)],
@@ -214,7 +225,12 @@ async fn token_request(f: &Fx, form: &[(&str, &str)]) -> (StatusCode, Value) {
     (status, resp.json().await.unwrap())
 }
 
-async fn exchange(f: &Fx, client: &str, code: &str, verifier: &str) -> (StatusCode, Value) {
+pub(crate) async fn exchange(
+    f: &Fx,
+    client: &str,
+    code: &str,
+    verifier: &str,
+) -> (StatusCode, Value) {
     token_request(
         f,
         &[
@@ -240,7 +256,7 @@ async fn refresh(f: &Fx, refresh_token: &str) -> (StatusCode, Value) {
     .await
 }
 
-fn claims(jwt: &str) -> Value {
+pub(crate) fn claims(jwt: &str) -> Value {
     let payload = jwt.split('.').nth(1).unwrap();
     serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap()
 }
@@ -456,7 +472,7 @@ backend_tests! {
         assert_eq!(resp.status(), StatusCode::FORBIDDEN);
 
         let resp = sign_in_form(&b, &f, &params, "alice", "Wr0ng-password!").await;
-        assert_eq!(resp.status(), StatusCode::OK);
+        assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
         assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
         assert!(resp.text().await.unwrap().contains("Incorrect username or password."));
         let resp = sign_in_form(&b, &f, &params, "<script>x</script>", "Wr0ng-password!").await;
