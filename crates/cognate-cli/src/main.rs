@@ -1,5 +1,6 @@
 //! The `cognate` binary: `serve` runs the service; `config check` validates settings;
-//! `outbox` prints queued messages (codes, invitations) for developers.
+//! `outbox` prints queued messages (codes, invitations) for developers; `breach import`
+//! builds a breached-password filter from the Pwned Passwords list.
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -7,6 +8,8 @@ use cognate_server::admin_keys::KeySource;
 use cognate_server::config::LogFormat;
 use cognate_server::{Config, Server};
 use std::path::PathBuf;
+
+mod breach;
 
 /// A self-hosted, Cognito-compatible identity service.
 #[derive(Debug, Parser)]
@@ -47,6 +50,11 @@ enum Command {
     Keys {
         #[command(subcommand)]
         command: KeysCommand,
+    },
+    /// Build and inspect breached-password filters.
+    Breach {
+        #[command(subcommand)]
+        command: breach::BreachCommand,
     },
     /// Print queued email and SMS messages from the configured database, newest last.
     /// Bodies hold codes and temporary passwords: this is a developer tool.
@@ -236,6 +244,7 @@ fn main() -> anyhow::Result<()> {
             command: ConfigCommand::Check { config },
         } => {
             let c = Config::load(config.as_deref())?;
+            breach::check_configured(&c)?;
             println!(
                 "configuration is valid: listen {} region {} data_dir {}",
                 c.listen,
@@ -244,6 +253,7 @@ fn main() -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Breach { command } => breach::run(command),
         Command::Outbox {
             config,
             pool,

@@ -130,6 +130,25 @@ impl Core {
         }
     }
 
+    /// Whether the pool has a domain: its OAuth endpoints and hosted pages exist only
+    /// then (Cognito serves them on the domain).
+    pub async fn pool_has_domain(&self, pool_id: &str) -> CoreResult<bool> {
+        Ok(!self.store.domains_of_pool(pool_id).await?.is_empty())
+    }
+
+    /// The pool a custom domain belongs to, for requests that arrive with that `Host`.
+    pub async fn custom_domain_pool(&self, host: &str) -> CoreResult<Option<String>> {
+        if !is_custom_domain(host) {
+            return Ok(None);
+        }
+        Ok(self
+            .store
+            .get_domain(host)
+            .await?
+            .filter(|d| d.custom)
+            .map(|d| d.pool_id))
+    }
+
     /// `CreateUserPoolDomain`.
     pub async fn create_user_pool_domain(
         &self,

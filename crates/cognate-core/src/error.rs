@@ -27,6 +27,9 @@ pub enum CoreError {
     /// Group name taken.
     #[error("A group with the name {0} already exists.")]
     GroupExists(String),
+    /// `ConfirmDevice` for a device that is already confirmed.
+    #[error("{0}")]
+    DeviceKeyExists(String),
     /// Not permitted (wrong password, disabled user, refused operation).
     #[error("{0}")]
     NotAuthorized(String),
@@ -90,6 +93,18 @@ pub enum CoreError {
     /// Operation not available in this configuration or not supported.
     #[error("{0}")]
     UnsupportedOperation(String),
+    /// The user (or pool) has no software token for TOTP MFA.
+    #[error("{0}")]
+    SoftwareTokenMfaNotFound(String),
+    /// `VerifySoftwareToken` got a wrong code.
+    #[error("{0}")]
+    EnableSoftwareTokenMfa(String),
+    /// Threat protection (`UserPoolAddOns.AdvancedSecurityMode`) is off for the pool.
+    #[error("{0}")]
+    UserPoolAddOnNotEnabled(String),
+    /// A passkey operation refused for a WebAuthn reason (`WebAuthn*Exception`).
+    #[error("{1}")]
+    WebAuthn(crate::webauthn::WebAuthnFault, String),
     /// Storage or another internal fault; details are logged, never sent.
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
@@ -105,6 +120,7 @@ impl CoreError {
             CoreError::UsernameExists(_) => ErrorType::UsernameExists,
             CoreError::AliasExists(_) => ErrorType::AliasExists,
             CoreError::GroupExists(_) => ErrorType::GroupExists,
+            CoreError::DeviceKeyExists(_) => ErrorType::DeviceKeyExists,
             CoreError::NotAuthorized(_) => ErrorType::NotAuthorized,
             CoreError::InvalidPassword(_) => ErrorType::InvalidPassword,
             CoreError::CodeMismatch(_) => ErrorType::CodeMismatch,
@@ -128,6 +144,10 @@ impl CoreError {
             CoreError::LimitExceeded(_) => ErrorType::LimitExceeded,
             CoreError::ConcurrentModification => ErrorType::ConcurrentModification,
             CoreError::UnsupportedOperation(_) => ErrorType::UnsupportedOperation,
+            CoreError::SoftwareTokenMfaNotFound(_) => ErrorType::SoftwareTokenMfaNotFound,
+            CoreError::EnableSoftwareTokenMfa(_) => ErrorType::EnableSoftwareTokenMfa,
+            CoreError::UserPoolAddOnNotEnabled(_) => ErrorType::UserPoolAddOnNotEnabled,
+            CoreError::WebAuthn(fault, _) => fault.error_type(),
             CoreError::Internal(_) => ErrorType::InternalError,
         }
     }

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod clock;
 pub mod codes;
 pub mod crypto;
+pub mod devices;
 pub mod domain;
 pub mod error;
 pub mod group;
@@ -19,6 +20,7 @@ pub mod identity_pool;
 pub mod ids;
 pub mod list_users;
 pub mod messages;
+pub mod mfa;
 pub mod oauth;
 pub mod oidc;
 pub mod paging;
@@ -31,10 +33,12 @@ pub mod sign_up;
 pub mod srp;
 pub mod store;
 pub mod sts;
+pub mod threat;
 pub mod token;
 pub mod ui_customization;
 pub mod user;
 pub mod user_pool;
+pub mod webauthn;
 
 use clock::Clock;
 use password::PasswordHasher;
@@ -67,6 +71,8 @@ pub struct Core {
     dummy_hash: auth::credentials::DummyHash,
     fetcher: Option<Arc<dyn oidc::HttpFetcher>>,
     oidc_keys: oidc::JwksCache,
+    breach: Option<Arc<cognate_breach::Checker>>,
+    threat: threat::ThreatSettings,
 }
 
 impl Core {
@@ -88,6 +94,8 @@ impl Core {
             dummy_hash: Default::default(),
             fetcher: None,
             oidc_keys: Default::default(),
+            breach: None,
+            threat: Default::default(),
         }
     }
 

@@ -15,6 +15,8 @@ use crate::messages::{mask_email, mask_phone, recovery_attributes, recovery_deli
 use crate::password::{Policy, check_shape};
 use crate::schema::{looks_like_email, looks_like_phone};
 use crate::store::{UserPoolRecord, UserRecord};
+use crate::threat::account::AccountEvent;
+use crate::threat::{CredentialEvent, EventResponse, EventType};
 use crate::user::{check_username, status};
 use cognate_proto::self_service::{CodeDeliveryDetails, CodeDeliveryResponse, CodeRequest};
 use cognate_proto::validate::Validator;
@@ -159,6 +161,14 @@ impl Core {
         let details = self
             .send_code(&user, Purpose::ForgotPassword, &delivery)
             .await?;
+        let event = AccountEvent::of(
+            &call.ctx,
+            req.user_context_data.as_ref(),
+            Some(user.id),
+            EventType::ForgotPassword,
+        );
+        self.record_account_event(&event, EventResponse::Pass, None, None)
+            .await;
         Ok(CodeDeliveryResponse {
             code_delivery_details: details,
         })
@@ -188,10 +198,23 @@ impl Core {
         )
         .await?;
         pool_policy(&call.ctx.pool).check(password)?;
+        // A breached password is refused before the code is spent, so the user can
+        // choose another with the same code.
+        let event = AccountEvent::of(
+            &call.ctx,
+            req.user_context_data.as_ref(),
+            Some(user.id),
+            EventType::ForgotPassword,
+        );
+        let compromised = self
+            .screen_new_password(&event, CredentialEvent::PasswordChange, password)
+            .await?;
         self.check_code(&user, Purpose::ForgotPassword, code)
             .await?;
         self.reset_password(&call.ctx.pool, &user, password).await?;
         self.store.clear_failures(user.id).await?;
+        self.record_account_event(&event, EventResponse::Pass, compromised, None)
+            .await;
         Ok(())
     }
 

@@ -15,6 +15,8 @@ use crate::error::{CoreError, CoreResult};
 use crate::password::check_shape;
 use crate::recovery::pool_policy;
 use crate::store::{AppClientRecord, UserPoolRecord, UserRecord};
+use crate::threat::account::AccountEvent;
+use crate::threat::{CredentialEvent, EventResponse, EventType};
 use crate::user::wire_attributes;
 use cognate_proto::auth::AccessTokenRequest;
 use cognate_proto::self_service::{ChangePasswordRequest, GetUserResponse};
@@ -76,12 +78,14 @@ impl Core {
             names.push("sub".into());
             names
         });
+        let (preferred_mfa_setting, user_mfa_setting_list) =
+            self.mfa_settings_of(&ctx.user).await?;
         Ok(GetUserResponse {
             user_attributes: wire_attributes(&ctx.user, only.as_deref()),
             username: ctx.user.username,
             mfa_options: None,
-            preferred_mfa_setting: None,
-            user_mfa_setting_list: None,
+            preferred_mfa_setting,
+            user_mfa_setting_list,
         })
     }
 
@@ -100,7 +104,24 @@ impl Core {
         pool_policy(&ctx.pool).check(proposed)?;
         self.check_rate(&ctx.user, "change_password", CHANGE_PASSWORD_PER_HOUR)
             .await?;
-        self.check_previous_password(&ctx.user, req.previous_password.as_deref())
+        let event = AccountEvent::of_token(
+            &ctx.pool,
+            &ctx.client_id,
+            ctx.user.id,
+            EventType::PasswordChange,
+        );
+        if let Err(e) = self
+            .check_previous_password(&ctx.user, req.previous_password.as_deref())
+            .await
+        {
+            if matches!(e, CoreError::NotAuthorized(_)) {
+                self.record_account_event(&event, EventResponse::Fail, None, Some(false))
+                    .await;
+            }
+            return Err(e);
+        }
+        let compromised = self
+            .screen_new_password(&event, CredentialEvent::PasswordChange, proposed)
             .await?;
         for _ in 0..3 {
             let user = self
@@ -110,7 +131,12 @@ impl Core {
                 .ok_or(CoreError::UserNotFound)?;
             match self.set_password_and_save(&ctx.pool, user, proposed).await {
                 Err(CoreError::ConcurrentModification) => continue,
-                other => return other.map(|_| ()),
+                other => {
+                    other?;
+                    self.record_account_event(&event, EventResponse::Pass, compromised, Some(true))
+                        .await;
+                    return Ok(());
+                }
             }
         }
         Err(CoreError::ConcurrentModification)

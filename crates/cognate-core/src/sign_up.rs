@@ -17,6 +17,8 @@ use crate::password::check_shape;
 use crate::recovery::{pool_policy, required_code};
 use crate::schema::{self, Writer};
 use crate::store::{UserPoolRecord, UserRecord};
+use crate::threat::account::AccountEvent;
+use crate::threat::{CredentialEvent, EventResponse, EventType};
 use crate::user::{attribute_map, check_username, status};
 use crate::{Core, ids};
 use cognate_proto::common::AttributeType;
@@ -102,6 +104,15 @@ impl Core {
         }
         ctx.check_secret_hash(&username, req.secret_hash.as_deref())?;
         pool_policy(&ctx.pool).check(password)?;
+        let event = AccountEvent::of(
+            &ctx,
+            req.user_context_data.as_ref(),
+            None,
+            EventType::SignUp,
+        );
+        let compromised = self
+            .screen_new_password(&event, CredentialEvent::SignUp, password)
+            .await?;
         let attrs = req.user_attributes.as_deref().unwrap_or_default();
         let mut user = self.new_sign_up_user(&ctx, &username, attrs)?;
         let (hash, srp) = self
@@ -125,6 +136,12 @@ impl Core {
             Some(p) => Some(self.store_pending_code(user.id, p).await?),
             None => None,
         };
+        let event = AccountEvent {
+            user_id: Some(user.id),
+            ..event
+        };
+        self.record_account_event(&event, EventResponse::Pass, compromised, None)
+            .await;
         Ok(SignUpResponse {
             user_confirmed: false,
             user_sub: user.sub,
@@ -208,7 +225,9 @@ impl Core {
         }
         self.consume_code(&user, Purpose::SignUp).await?;
         self.confirm_user(pool, &user, verified, force).await?;
-        Ok(ConfirmSignUpResponse::default())
+        Ok(ConfirmSignUpResponse {
+            session: self.sign_up_session(&call.ctx, &user),
+        })
     }
 
     /// `AliasExistsException` when another user signs in with `attr`'s value.
@@ -311,6 +330,14 @@ impl Core {
         )
         .await?;
         let details = self.send_code(&user, Purpose::SignUp, &delivery).await?;
+        let event = AccountEvent::of(
+            &call.ctx,
+            req.user_context_data.as_ref(),
+            Some(user.id),
+            EventType::ResendCode,
+        );
+        self.record_account_event(&event, EventResponse::Pass, None, None)
+            .await;
         Ok(CodeDeliveryResponse {
             code_delivery_details: details,
         })

@@ -11,6 +11,11 @@ use cognate_proto::oauth_config::ResourceServerScopeType;
 use cognate_proto::user_pool::{SchemaAttribute, UserPoolSettings};
 use std::collections::BTreeMap;
 
+pub use crate::devices::store::{DeviceRecord, DeviceStore};
+pub use crate::threat::store::{
+    AuthEventRecord, AuthEventUpdate, EventFeedbackRecord, RiskConfigRecord, ThreatStore,
+};
+
 /// A storage failure.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -462,6 +467,9 @@ pub trait LockoutStore: Send + Sync {
     async fn failures(&self, user_id: i64) -> StoreResult<Option<(i64, Millis)>>;
     /// Clears the counter after a successful sign-in.
     async fn clear_failures(&self, user_id: i64) -> StoreResult<()>;
+    /// Takes back one failure counted up front for a check that passed without ending
+    /// the sign-in (a second factor follows); never below zero.
+    async fn forgive_failure(&self, user_id: i64) -> StoreResult<()>;
 }
 
 /// Delivery of queued messages.
@@ -772,6 +780,195 @@ pub trait OAuthConfigStore: Send + Sync {
     ) -> StoreResult<Option<UiCustomizationRecord>>;
 }
 
+/// A pool's MFA factors beyond what its settings document holds (`MfaConfiguration`,
+/// `SmsAuthenticationMessage` and `SmsConfiguration` live there).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct PoolMfaConfig {
+    /// SMS MFA is on.
+    pub sms_enabled: bool,
+    /// TOTP MFA is on.
+    pub software_token_enabled: bool,
+    /// Email MFA, with its template, when on.
+    pub email: Option<cognate_proto::mfa::EmailMfaConfig>,
+    /// Passkey settings.
+    pub web_authn: Option<cognate_proto::mfa::WebAuthnConfig>,
+}
+
+/// Which MFA factors a user turned on, and which one is preferred.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MfaPreferences {
+    /// SMS MFA.
+    pub sms: bool,
+    /// Email MFA.
+    pub email: bool,
+    /// TOTP MFA.
+    pub software_token: bool,
+    /// Passkeys as MFA.
+    pub web_authn: bool,
+    /// `SMS_MFA`, `EMAIL_OTP` or `SOFTWARE_TOKEN_MFA`.
+    pub preferred: Option<String>,
+}
+
+/// A user's MFA state; TOTP secrets are sealed with the server key.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserMfaRecord {
+    /// Owner.
+    pub user_id: i64,
+    /// Factors turned on.
+    pub preferences: MfaPreferences,
+    /// The verified TOTP secret.
+    pub totp_secret: Option<Vec<u8>>,
+    /// A secret from `AssociateSoftwareToken` not yet verified.
+    pub totp_pending: Option<Vec<u8>>,
+    /// `FriendlyDeviceName` from `VerifySoftwareToken`.
+    pub totp_device_name: Option<String>,
+    /// The last TOTP time step accepted (never accepted again).
+    pub totp_last_step: Option<i64>,
+    /// Last change.
+    pub updated_at: Millis,
+}
+
+/// MFA configuration of pools and users.
+#[async_trait]
+pub trait MfaStore: Send + Sync {
+    /// A pool's MFA factors; `None` if `SetUserPoolMfaConfig` never ran.
+    async fn get_pool_mfa(&self, pool_id: &str) -> StoreResult<Option<PoolMfaConfig>>;
+    /// Replaces the pool (version-checked, like `update_pool`) and its MFA factors in
+    /// one transaction.
+    async fn set_pool_mfa(&self, pool: &UserPoolRecord, config: &PoolMfaConfig) -> StoreResult<()>;
+    /// A user's MFA state, if any was ever written.
+    async fn get_user_mfa(&self, user_id: i64) -> StoreResult<Option<UserMfaRecord>>;
+    /// Replaces the user's factor choices (secrets untouched).
+    async fn set_mfa_preferences(
+        &self,
+        user_id: i64,
+        preferences: &MfaPreferences,
+        now: Millis,
+    ) -> StoreResult<()>;
+    /// Stores a sealed, not yet verified TOTP secret (replacing any earlier one).
+    async fn set_pending_totp(&self, user_id: i64, sealed: &[u8], now: Millis) -> StoreResult<()>;
+    /// Makes the pending secret the verified one, if it is still `pending`, recording
+    /// `step` as used; with `enable`, also turns TOTP MFA on (and preferred when no
+    /// factor is). False if the pending secret changed meanwhile.
+    #[allow(clippy::too_many_arguments)]
+    async fn activate_totp(
+        &self,
+        user_id: i64,
+        pending: &[u8],
+        device_name: Option<&str>,
+        step: i64,
+        enable: bool,
+        now: Millis,
+    ) -> StoreResult<bool>;
+    /// Atomically records `step` as used if it is later than the last one; false if
+    /// it (or a later step) was already accepted.
+    async fn accept_totp_step(&self, user_id: i64, step: i64) -> StoreResult<bool>;
+    /// Saves the user (version-checked, like `update_user`) and turns email MFA on
+    /// (preferred when no factor is), in one transaction.
+    async fn enable_email_mfa(&self, write: &UserWrite, now: Millis) -> StoreResult<()>;
+}
+
+/// A registered passkey. The credential document (public key, algorithm, flags at
+/// registration) is the WebAuthn library's serialized form; the signature counter lives
+/// in its own column so it can be advanced atomically.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebAuthnCredentialRecord {
+    /// Store-assigned id (0 before insertion); also the listing order.
+    pub id: i64,
+    /// Owning pool.
+    pub pool_id: String,
+    /// Owner.
+    pub user_id: i64,
+    /// Credential id, base64url without padding; unique within the pool.
+    pub credential_id: String,
+    /// The serialized credential (public key and registration facts), JSON text.
+    pub public_key: String,
+    /// Last accepted signature counter.
+    pub sign_count: i64,
+    /// Generated display name.
+    pub friendly_name: Option<String>,
+    /// The relying party id the passkey was registered for.
+    pub relying_party_id: String,
+    /// `platform` or `cross-platform`, when reported.
+    pub authenticator_attachment: Option<String>,
+    /// Transports the authenticator reported.
+    pub transports: Vec<String>,
+    /// Registration time.
+    pub created_at: Millis,
+    /// Last successful assertion.
+    pub last_used_at: Option<Millis>,
+}
+
+/// A pending passkey registration (`StartWebAuthnRegistration`), found again by the
+/// challenge the authenticator signed and usable once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebAuthnRegistrationRecord {
+    /// Owner.
+    pub user_id: i64,
+    /// The challenge, base64url without padding.
+    pub challenge: String,
+    /// Sealed registration state.
+    pub state: Vec<u8>,
+    /// Expiry.
+    pub expires_at: Millis,
+}
+
+/// Passkeys and pending passkey registrations.
+#[async_trait]
+pub trait WebAuthnStore: Send + Sync {
+    /// Stores a pending registration, dropping the user's expired ones.
+    async fn insert_webauthn_registration(
+        &self,
+        registration: &WebAuthnRegistrationRecord,
+        now: Millis,
+    ) -> StoreResult<()>;
+    /// Removes and returns the user's pending registration for `challenge`; `None` if
+    /// there is none or it expired before `now`.
+    async fn take_webauthn_registration(
+        &self,
+        user_id: i64,
+        challenge: &str,
+        now: Millis,
+    ) -> StoreResult<Option<WebAuthnRegistrationRecord>>;
+    /// Inserts a passkey unless its user already has `limit` of them (`Ok(None)`); a
+    /// credential id taken in the pool gives `Conflict{what: "webauthn_credential"}`, a
+    /// user that no longer exists `NotFound`. Returns the new id.
+    async fn insert_webauthn_credential(
+        &self,
+        credential: &WebAuthnCredentialRecord,
+        limit: i64,
+    ) -> StoreResult<Option<i64>>;
+    /// A user's passkeys in id order after `after`.
+    async fn list_webauthn_credentials(
+        &self,
+        user_id: i64,
+        after: Option<i64>,
+        limit: usize,
+    ) -> StoreResult<Vec<WebAuthnCredentialRecord>>;
+    /// A passkey of the pool by credential id.
+    async fn find_webauthn_credential(
+        &self,
+        pool_id: &str,
+        credential_id: &str,
+    ) -> StoreResult<Option<WebAuthnCredentialRecord>>;
+    /// Deletes one of the user's passkeys; false if the user has no such passkey.
+    async fn delete_webauthn_credential(
+        &self,
+        user_id: i64,
+        credential_id: &str,
+    ) -> StoreResult<bool>;
+    /// Records a successful assertion: the counter moves from `expected` to `count`
+    /// and the last-used time is set, only if the stored counter is still `expected`
+    /// (false otherwise, e.g. a concurrent assertion won).
+    async fn record_webauthn_use(
+        &self,
+        id: i64,
+        expected: i64,
+        count: i64,
+        now: Millis,
+    ) -> StoreResult<bool>;
+}
+
 /// Everything Cognate stores.
 #[async_trait]
 pub trait Store:
@@ -788,6 +985,10 @@ pub trait Store:
     + RoleStore
     + OidcProviderStore
     + OAuthConfigStore
+    + MfaStore
+    + WebAuthnStore
+    + ThreatStore
+    + DeviceStore
 {
     /// Checks the database answers.
     async fn ping(&self) -> StoreResult<()>;

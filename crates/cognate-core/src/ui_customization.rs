@@ -3,8 +3,8 @@
 //!
 //! A customization belongs to the pool (`ClientId` absent or `ALL`) or to one app
 //! client; reading a client without its own customization falls back to the pool's.
-//! The logo is stored as the base64 text it arrives in; no `ImageUrl` is reported
-//! until the hosted UI serves logos.
+//! The logo is stored as the base64 text it arrives in; `ImageUrl` is where the hosted
+//! pages serve it.
 
 use crate::Core;
 use crate::clock::epoch_secs;
@@ -33,11 +33,18 @@ fn client_key(client_id: &Option<String>, val: &mut Validator) -> String {
     client_id.clone().unwrap_or_else(|| ALL_CLIENTS.to_owned())
 }
 
-fn to_wire(r: UiCustomizationRecord) -> UICustomizationType {
+/// `issuer` is the pool's issuer URL; the hosted pages serve the logo under it.
+fn to_wire(r: UiCustomizationRecord, issuer: &str) -> UICustomizationType {
+    let image_url = r.image.as_ref().map(|_| {
+        format!(
+            "{issuer}/ui/logo?client_id={}&v={}",
+            r.client_id, r.updated_at
+        )
+    });
     UICustomizationType {
+        image_url,
         user_pool_id: Some(r.pool_id),
         client_id: Some(r.client_id),
-        image_url: None,
         css_version: r.css.as_ref().map(|_| r.updated_at.to_string()),
         css: r.css,
         last_modified_date: Some(epoch_secs(r.updated_at)),
@@ -76,6 +83,7 @@ impl Core {
             .get_ui_customization(&pool_id, &client_id)
             .await?
             .map_or(now, |r| r.created_at);
+        let issuer = self.issuer(&pool_id);
         let record = UiCustomizationRecord {
             pool_id,
             client_id,
@@ -86,7 +94,7 @@ impl Core {
         };
         self.store.put_ui_customization(&record).await?;
         Ok(UICustomizationResponse {
-            ui_customization: to_wire(record),
+            ui_customization: to_wire(record, &issuer),
         })
     }
 
@@ -116,7 +124,7 @@ impl Core {
                 .await?;
         }
         let ui_customization = match found {
-            Some(r) => to_wire(r),
+            Some(r) => to_wire(r, &self.issuer(&pool_id)),
             None => UICustomizationType {
                 user_pool_id: Some(pool_id),
                 client_id: Some(client_id),

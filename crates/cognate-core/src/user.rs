@@ -449,6 +449,7 @@ impl Core {
     /// `AdminGetUser`.
     pub async fn admin_get_user(&self, req: UserRequest) -> CoreResult<AdminGetUserResponse> {
         let (_, user) = self.pool_and_user(&req.user_pool_id, &req.username).await?;
+        let (preferred_mfa_setting, user_mfa_setting_list) = self.mfa_settings_of(&user).await?;
         Ok(AdminGetUserResponse {
             user_attributes: wire_attributes(&user, None),
             username: user.username,
@@ -456,8 +457,8 @@ impl Core {
             user_last_modified_date: epoch_secs(user.updated_at),
             enabled: user.enabled,
             user_status: user.status,
-            preferred_mfa_setting: None,
-            user_mfa_setting_list: None,
+            preferred_mfa_setting,
+            user_mfa_setting_list,
         })
     }
 

@@ -10,13 +10,17 @@
 pub mod app_client;
 pub mod auth;
 pub mod common;
+pub mod device;
 pub mod error_type;
 pub mod group;
 pub mod identity;
+pub mod mfa;
 pub mod oauth_config;
 pub mod self_service;
+pub mod threat;
 pub mod user;
 pub mod user_pool;
 pub mod validate;
+pub mod webauthn;
 
 pub use error_type::ErrorType;

@@ -28,6 +28,8 @@ pub struct AppState {
     pub admin: Arc<AdminKeys>,
     /// Server settings.
     pub config: Arc<Config>,
+    /// Request-rate limits of the public operations.
+    pub limits: Arc<crate::ratelimit::RateLimits>,
 }
 
 /// Why the server could not start.
@@ -47,6 +49,9 @@ pub enum StartError {
     /// Email or SMS delivery settings are unusable.
     #[error("delivery: {0}")]
     Delivery(#[from] crate::delivery::DeliveryError),
+    /// `breached_passwords_file` is set but cannot be opened.
+    #[error("breached_passwords_file: {0}")]
+    BreachedPasswords(#[from] cognate_breach::BreachError),
 }
 
 /// A bound, ready-to-run server.
@@ -99,8 +104,21 @@ impl Server {
         config.listen = bound;
         let outbound = crate::outbound::Outbound::new(config.allow_private_fetch)
             .map_err(|e| io("building the outbound HTTP client")(std::io::Error::other(e)))?;
-        let core =
-            Arc::new(new_core(store, clock, &config, server_key).with_fetcher(Arc::new(outbound)));
+        // A configured filter that cannot be read stops the start: running without the
+        // operator's breached-password list would silently weaken the checks.
+        let breach = cognate_breach::Checker::open(
+            config.breached_passwords_file.as_deref(),
+            cognate_breach::Residency::Disk,
+        )?;
+        let core = Arc::new(
+            new_core(store, clock, &config, server_key)
+                .with_fetcher(Arc::new(outbound))
+                .with_breach_checker(Arc::new(breach))
+                .with_threat_settings(cognate_core::threat::ThreatSettings {
+                    event_retention_days: config.threat_event_retention_days,
+                    weights: config.threat_scoring,
+                }),
+        );
         let deliverer = crate::delivery::Deliverer::new(core.clone(), &config)?;
         Ok(Self {
             listener,
@@ -108,6 +126,7 @@ impl Server {
             state: AppState {
                 core,
                 admin: Arc::new(admin),
+                limits: Arc::new(crate::ratelimit::RateLimits::new(&config.rate_limits)),
                 config: Arc::new(config),
             },
             key_source,
@@ -148,7 +167,16 @@ impl Server {
             shutdown.await;
             let _ = stop.send(true);
         };
-        let app = router(self.state);
+        // The custom-domain rewrite runs before routing, so it wraps the router.
+        use tower::Layer as _;
+        let app = axum::middleware::from_fn_with_state(
+            self.state.clone(),
+            crate::hosted::route_custom_domains,
+        )
+        .layer(router(self.state));
+        let app = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+            SocketAddr,
+        >(app);
         let result = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
             .await;
@@ -240,7 +268,13 @@ pub fn router(state: AppState) -> Router {
             "/{pool_id}/.well-known/openid-configuration",
             get(crate::jwks::openid_configuration),
         )
-        .merge(crate::oauth::routes())
+        .merge(crate::oauth::routes(state.clone()))
+        .merge(crate::hosted::global_routes())
+        .merge(crate::threat_feedback::routes())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::request_meta::scope,
+        ))
         .layer(cors)
         .with_state(state)
 }

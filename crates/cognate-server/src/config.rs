@@ -71,6 +71,22 @@ pub struct Config {
     /// private and link-local addresses and use plain `http://`
     /// (`COGNATE_ALLOW_PRIVATE_FETCH`, default false). Development and tests only.
     pub allow_private_fetch: bool,
+    /// Filter of breached passwords built by `cognate breach import` from the Pwned
+    /// Passwords SHA-1 list (`COGNATE_BREACHED_PASSWORDS_FILE`), checked in addition to
+    /// the built-in filter of the 100,000 most common ones. Unset: built-in only.
+    pub breached_passwords_file: Option<PathBuf>,
+    /// Days a threat-protection auth event (`AdminListUserAuthEvents`, risk scoring) is
+    /// kept before it is pruned (`COGNATE_THREAT_EVENT_RETENTION_DAYS`, default 90).
+    pub threat_event_retention_days: u32,
+    /// Weights and thresholds of adaptive-authentication risk scoring
+    /// (`[threat_scoring]`, `COGNATE_THREAT_SCORING__NEW_DEVICE`, ...); see the README.
+    pub threat_scoring: cognate_core::threat::Weights,
+    /// Request-rate limits on the public operations (`[rate_limits]`,
+    /// `COGNATE_RATE_LIMITS__ENABLED`, ...); see [`crate::ratelimit`].
+    pub rate_limits: crate::ratelimit::RateLimitConfig,
+    /// Take the client address from the last `X-Forwarded-For` entry (set this only
+    /// behind a reverse proxy that appends it; `COGNATE_TRUST_FORWARDED_FOR`).
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for Config {
@@ -94,6 +110,11 @@ impl Default for Config {
             delivery_poll_ms: 200,
             delivery_max_attempts: 8,
             allow_private_fetch: false,
+            breached_passwords_file: None,
+            threat_event_retention_days: 90,
+            threat_scoring: cognate_core::threat::Weights::default(),
+            rate_limits: crate::ratelimit::RateLimitConfig::default(),
+            trust_forwarded_for: false,
         }
     }
 }
@@ -183,6 +204,23 @@ impl Config {
                 "public_url: must start with http:// or https://".into(),
             ));
         }
+        if self.threat_event_retention_days == 0 {
+            return Err(ConfigError::Invalid(
+                "threat_event_retention_days: must be at least 1".into(),
+            ));
+        }
+        self.threat_scoring
+            .check()
+            .map_err(|e| ConfigError::Invalid(format!("threat_scoring: {e}")))?;
+        if self
+            .breached_passwords_file
+            .as_ref()
+            .is_some_and(|p| p.as_os_str().is_empty())
+        {
+            return Err(ConfigError::Invalid(
+                "breached_passwords_file: must be a path to a filter file".into(),
+            ));
+        }
         self.validate_delivery()
     }
 
@@ -253,6 +291,18 @@ impl Config {
             None => format!("http://{}", self.listen),
         }
     }
+
+    /// The host name of the public URL (lower-case, no port).
+    pub fn public_host(&self) -> String {
+        let url = self.public_url();
+        let rest = url.split_once("://").map_or(url.as_str(), |(_, r)| r);
+        let authority = rest.split('/').next().unwrap_or_default();
+        let host = match authority.rsplit_once(':') {
+            Some((h, p)) if p.bytes().all(|b| b.is_ascii_digit()) => h,
+            _ => authority,
+        };
+        host.to_ascii_lowercase()
+    }
 }
 
 /// Places an environment value into the table; numbers and booleans are typed so
@@ -268,8 +318,13 @@ fn insert(
             let typed = if let Ok(n) = value.parse::<i64>() {
                 if matches!(
                     last.as_str(),
-                    "max_body_bytes" | "delivery_poll_ms" | "delivery_max_attempts"
-                ) {
+                    "max_body_bytes"
+                        | "delivery_poll_ms"
+                        | "delivery_max_attempts"
+                        | "threat_event_retention_days"
+                ) || env_key.starts_with("COGNATE_THREAT_SCORING__")
+                    || env_key.starts_with("COGNATE_RATE_LIMITS__")
+                {
                     toml::Value::Integer(n)
                 } else {
                     toml::Value::String(value)
@@ -380,7 +435,49 @@ mod tests {
     }
 
     #[test]
+    fn breached_passwords_file_comes_from_file_or_environment() {
+        assert!(Config::default().breached_passwords_file.is_none());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.toml");
+        std::fs::write(&path, "breached_passwords_file = \"/data/a.filter\"\n").unwrap();
+        let c = Config::load_from(Some(&path), env(&[])).unwrap();
+        assert_eq!(
+            c.breached_passwords_file.as_deref(),
+            Some(Path::new("/data/a.filter"))
+        );
+        let c = Config::load_from(
+            Some(&path),
+            env(&[("COGNATE_BREACHED_PASSWORDS_FILE", "/data/b.filter")]),
+        )
+        .unwrap();
+        assert_eq!(
+            c.breached_passwords_file.as_deref(),
+            Some(Path::new("/data/b.filter"))
+        );
+        let err =
+            Config::load_from(None, env(&[("COGNATE_BREACHED_PASSWORDS_FILE", "")])).unwrap_err();
+        assert!(err.to_string().contains("breached_passwords_file"), "{err}");
+    }
+
+    #[test]
     fn half_an_admin_key_is_refused() {
         assert!(Config::load_from(None, env(&[("COGNATE_ADMIN_ACCESS_KEY_ID", "AKIA")])).is_err());
+    }
+
+    #[test]
+    fn rate_limits_come_from_the_environment() {
+        let env = [
+            (
+                "COGNATE_RATE_LIMITS__ENABLED".to_owned(),
+                "false".to_owned(),
+            ),
+            (
+                "COGNATE_RATE_LIMITS__SIGN_IN_PER_IP_BURST".to_owned(),
+                "7".to_owned(),
+            ),
+        ];
+        let c = Config::load_from(None, env).unwrap();
+        assert!(!c.rate_limits.enabled);
+        assert_eq!(c.rate_limits.sign_in_per_ip_burst, 7);
     }
 }

@@ -9,13 +9,17 @@ pub mod app;
 pub mod aws_json;
 pub mod config;
 pub mod delivery;
+pub(crate) mod hosted;
 pub mod jwks;
 pub mod oauth;
 pub mod observability;
 pub mod outbound;
 pub mod query;
+pub mod ratelimit;
+pub(crate) mod request_meta;
 pub mod server_key;
 pub mod sigv4;
+pub(crate) mod threat_feedback;
 
 pub use app::{Server, StartError};
 pub use config::Config;

@@ -147,4 +147,15 @@ impl LockoutStore for SqlStore {
             .map_err(unavailable)?;
         Ok(())
     }
+
+    async fn forgive_failure(&self, user_id: i64) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE sign_in_failures SET failures = failures - 1 WHERE user_id = $1 AND failures > 0",
+        )
+        .bind(user_id)
+        .execute(&self.write)
+        .await
+        .map_err(unavailable)?;
+        Ok(())
+    }
 }

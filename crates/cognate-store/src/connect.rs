@@ -46,6 +46,22 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "oauth config",
         include_str!("../migrations/sqlite/0005_oauth_config.sql"),
     ),
+    (6, "mfa", include_str!("../migrations/sqlite/0006_mfa.sql")),
+    (
+        7,
+        "webauthn",
+        include_str!("../migrations/sqlite/0007_webauthn.sql"),
+    ),
+    (
+        8,
+        "threat",
+        include_str!("../migrations/sqlite/0008_threat.sql"),
+    ),
+    (
+        9,
+        "devices",
+        include_str!("../migrations/sqlite/0009_devices.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -73,6 +89,26 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         5,
         "oauth config",
         include_str!("../migrations/postgres/0005_oauth_config.sql"),
+    ),
+    (
+        6,
+        "mfa",
+        include_str!("../migrations/postgres/0006_mfa.sql"),
+    ),
+    (
+        7,
+        "webauthn",
+        include_str!("../migrations/postgres/0007_webauthn.sql"),
+    ),
+    (
+        8,
+        "threat",
+        include_str!("../migrations/postgres/0008_threat.sql"),
+    ),
+    (
+        9,
+        "devices",
+        include_str!("../migrations/postgres/0009_devices.sql"),
     ),
 ];
 

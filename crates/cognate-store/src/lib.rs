@@ -14,17 +14,21 @@
 mod clients;
 mod codes;
 mod connect;
+mod devices;
 mod error;
 mod groups;
 mod identities;
 mod keys;
+mod mfa;
 mod oauth_config;
 mod oidc;
 mod outbox;
 mod pools;
 mod roles;
 mod rows;
+mod threat;
 mod tokens;
 mod users;
+mod webauthn;
 
 pub use connect::{Backend, SqlStore};

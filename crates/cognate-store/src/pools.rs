@@ -6,6 +6,7 @@ use crate::rows::{get, json, to_json};
 use async_trait::async_trait;
 use cognate_core::store::{StoreError, StoreResult, UserPoolRecord, UserPoolStore};
 use sqlx::any::AnyRow;
+use sqlx::{Any, Transaction};
 
 const COLUMNS: &str = "id, name, settings, schema, created_at, updated_at, version";
 
@@ -19,6 +20,31 @@ fn pool_from_row(row: &AnyRow) -> StoreResult<UserPoolRecord> {
         updated_at: get(row, "updated_at")?,
         version: get(row, "version")?,
     })
+}
+
+/// Replaces a pool inside `tx` if its version still matches (`VersionConflict`
+/// otherwise).
+pub(crate) async fn update_pool_in(
+    tx: &mut Transaction<'_, Any>,
+    p: &UserPoolRecord,
+) -> StoreResult<()> {
+    let done = sqlx::query(
+        "UPDATE user_pools SET name = $1, settings = $2, schema = $3, updated_at = $4, version = version + 1 \
+         WHERE id = $5 AND version = $6",
+    )
+    .bind(&p.name)
+    .bind(to_json(&p.settings)?)
+    .bind(to_json(&p.schema)?)
+    .bind(p.updated_at)
+    .bind(&p.id)
+    .bind(p.version)
+    .execute(&mut **tx)
+    .await
+    .map_err(unavailable)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::VersionConflict);
+    }
+    Ok(())
 }
 
 #[async_trait]
@@ -51,23 +77,9 @@ impl UserPoolStore for SqlStore {
     }
 
     async fn update_pool(&self, p: &UserPoolRecord) -> StoreResult<()> {
-        let done = sqlx::query(
-            "UPDATE user_pools SET name = $1, settings = $2, schema = $3, updated_at = $4, version = version + 1 \
-             WHERE id = $5 AND version = $6",
-        )
-        .bind(&p.name)
-        .bind(to_json(&p.settings)?)
-        .bind(to_json(&p.schema)?)
-        .bind(p.updated_at)
-        .bind(&p.id)
-        .bind(p.version)
-        .execute(&self.write)
-        .await
-        .map_err(unavailable)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::VersionConflict);
-        }
-        Ok(())
+        let mut tx = self.write.begin().await.map_err(unavailable)?;
+        update_pool_in(&mut tx, p).await?;
+        tx.commit().await.map_err(unavailable)
     }
 
     async fn delete_pool(&self, id: &str) -> StoreResult<bool> {

@@ -80,6 +80,44 @@ async fn write_children(
     Ok(())
 }
 
+/// Replaces a user inside `tx` (version-checked), with its logins, index and messages.
+pub(crate) async fn update_user_in(
+    tx: &mut Transaction<'_, Any>,
+    w: &UserWrite,
+) -> StoreResult<()> {
+    let u = &w.user;
+    let done = sqlx::query(
+        "UPDATE users SET username = $1, status = $2, enabled = $3, attributes = $4, password_hash = $5, \
+         password_set_at = $6, updated_at = $7, version = version + 1 WHERE id = $8 AND version = $9",
+    )
+    .bind(&u.username)
+    .bind(&u.status)
+    .bind(i64::from(u.enabled))
+    .bind(to_json(&u.attributes)?)
+    .bind(u.password_hash.as_deref())
+    .bind(u.password_set_at)
+    .bind(u.updated_at)
+    .bind(u.id)
+    .bind(u.version)
+    .execute(&mut **tx)
+    .await
+    .map_err(unavailable)?;
+    if done.rows_affected() == 0 {
+        return Err(StoreError::VersionConflict);
+    }
+    for sql in [
+        "DELETE FROM user_logins WHERE user_id = $1",
+        "DELETE FROM user_index WHERE user_id = $1",
+    ] {
+        sqlx::query(sql)
+            .bind(u.id)
+            .execute(&mut **tx)
+            .await
+            .map_err(unavailable)?;
+    }
+    write_children(tx, w, u.id).await
+}
+
 #[async_trait]
 impl UserStore for SqlStore {
     async fn insert_user(&self, w: &UserWrite) -> StoreResult<i64> {
@@ -109,38 +147,8 @@ impl UserStore for SqlStore {
     }
 
     async fn update_user(&self, w: &UserWrite) -> StoreResult<()> {
-        let u = &w.user;
         let mut tx = self.write.begin().await.map_err(unavailable)?;
-        let done = sqlx::query(
-            "UPDATE users SET username = $1, status = $2, enabled = $3, attributes = $4, password_hash = $5, \
-             password_set_at = $6, updated_at = $7, version = version + 1 WHERE id = $8 AND version = $9",
-        )
-        .bind(&u.username)
-        .bind(&u.status)
-        .bind(i64::from(u.enabled))
-        .bind(to_json(&u.attributes)?)
-        .bind(u.password_hash.as_deref())
-        .bind(u.password_set_at)
-        .bind(u.updated_at)
-        .bind(u.id)
-        .bind(u.version)
-        .execute(&mut *tx)
-        .await
-        .map_err(unavailable)?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::VersionConflict);
-        }
-        for sql in [
-            "DELETE FROM user_logins WHERE user_id = $1",
-            "DELETE FROM user_index WHERE user_id = $1",
-        ] {
-            sqlx::query(sql)
-                .bind(u.id)
-                .execute(&mut *tx)
-                .await
-                .map_err(unavailable)?;
-        }
-        write_children(&mut tx, w, u.id).await?;
+        update_user_in(&mut tx, w).await?;
         tx.commit().await.map_err(unavailable)?;
         Ok(())
     }

@@ -6,6 +6,8 @@ use crate::Core;
 use crate::crypto::ct_eq;
 use crate::error::{CoreError, CoreResult};
 use crate::store::{AppClientRecord, UserPoolRecord};
+use crate::threat::SignInContext;
+use crate::threat::request::RequestMeta;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use cognate_proto::validate::{self as v, Validator};
@@ -19,6 +21,10 @@ pub struct ClientContext {
     pub pool: UserPoolRecord,
     /// The client.
     pub client: AppClientRecord,
+    /// Where the request comes from, for threat protection: the connection's address
+    /// and `User-Agent`, refined by `UserContextData` or `ContextData` when the
+    /// operation carries them ([`ClientContext::with_context_data`]).
+    pub origin: SignInContext,
 }
 
 /// `Base64(HMAC-SHA256(key = secret, msg = username ‖ clientId))`.
@@ -107,6 +113,38 @@ impl ClientContext {
             == Some("ENABLED")
     }
 
+    /// The same context with the request's own context data: `ContextData` for admin
+    /// operations (which speak for an end user elsewhere), `UserContextData` otherwise.
+    pub fn with_context_data(
+        mut self,
+        admin: bool,
+        user_context_data: Option<&serde_json::Value>,
+        context_data: Option<&serde_json::Value>,
+    ) -> Self {
+        self.origin = self.request_origin(admin, user_context_data, context_data);
+        self
+    }
+
+    /// The origin a request with this context data describes (see
+    /// [`ClientContext::with_context_data`]).
+    pub fn request_origin(
+        &self,
+        admin: bool,
+        user_context_data: Option<&serde_json::Value>,
+        context_data: Option<&serde_json::Value>,
+    ) -> SignInContext {
+        if admin {
+            return SignInContext::from_context_data(context_data);
+        }
+        let meta = RequestMeta::current();
+        SignInContext::from_user_context_data(
+            user_context_data,
+            meta.ip,
+            meta.user_agent.as_deref(),
+            &self.client,
+        )
+    }
+
     /// Minutes a challenge Session stays valid.
     pub fn session_minutes(&self) -> i64 {
         self.client
@@ -143,7 +181,18 @@ impl Core {
             return Err(missing());
         }
         let pool = self.load_pool(&client.pool_id).await?;
-        Ok(ClientContext { pool, client })
+        let meta = RequestMeta::current();
+        let origin = SignInContext::from_user_context_data(
+            None,
+            meta.ip,
+            meta.user_agent.as_deref(),
+            &client,
+        );
+        Ok(ClientContext {
+            pool,
+            client,
+            origin,
+        })
     }
 }
 

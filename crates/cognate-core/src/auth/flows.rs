@@ -10,6 +10,8 @@ use crate::Core;
 use crate::error::{CoreError, CoreResult};
 use crate::srp;
 use crate::store::{UserPoolRecord, UserRecord};
+use crate::threat::account::AccountEvent;
+use crate::threat::{CredentialEvent, EventResponse, EventType};
 use crate::user::status;
 use crate::user_pool::check_pool_id;
 use cognate_proto::auth::{
@@ -94,7 +96,14 @@ impl Core {
         } else {
             None
         };
-        let ctx = self.client_context(&req.client_id, pool_id).await?;
+        let ctx = self
+            .client_context(&req.client_id, pool_id)
+            .await?
+            .with_context_data(
+                admin,
+                req.user_context_data.as_ref(),
+                req.context_data.as_ref(),
+            );
         let params = req.auth_parameters.unwrap_or_default();
         match (req.auth_flow.as_deref().unwrap_or_default(), admin) {
             (flow @ "USER_PASSWORD_AUTH", false)
@@ -106,7 +115,11 @@ impl Core {
                 ctx.check_flow(flow)?;
                 self.refresh_sign_in(&ctx, &params).await
             }
-            (flow @ ("CUSTOM_AUTH" | "USER_AUTH"), _) => {
+            ("USER_AUTH", _) => {
+                ctx.check_flow("USER_AUTH")?;
+                self.user_auth(&ctx, &params, req.session.as_deref()).await
+            }
+            (flow @ "CUSTOM_AUTH", _) => {
                 ctx.check_flow(flow)?;
                 Err(CoreError::UnsupportedOperation(format!(
                     "{flow} is not supported by this Cognate version."
@@ -131,18 +144,49 @@ impl Core {
         } else {
             None
         };
-        let ctx = self.client_context(&req.client_id, pool_id).await?;
+        let ctx = self
+            .client_context(&req.client_id, pool_id)
+            .await?
+            .with_context_data(
+                admin,
+                req.user_context_data.as_ref(),
+                req.context_data.as_ref(),
+            );
         let responses = req.challenge_responses.unwrap_or_default();
         match req.challenge_name.as_deref().unwrap_or_default() {
             "PASSWORD_VERIFIER" => {
-                self.srp_verify(&ctx, req.session.as_deref(), &responses)
-                    .await
+                let result = self
+                    .srp_verify(&ctx, req.session.as_deref(), &responses)
+                    .await;
+                let username = responses.get("USERNAME").map(String::as_str);
+                self.record_failed_sign_in(&ctx, username, result).await
             }
             "NEW_PASSWORD_REQUIRED" => {
                 let session = req.session.as_deref().ok_or_else(|| {
                     CoreError::InvalidParameter("Missing required parameter Session".into())
                 })?;
                 self.new_password(&ctx, session, &responses).await
+            }
+            "SELECT_CHALLENGE" => {
+                self.select_challenge(&ctx, req.session.as_deref(), &responses)
+                    .await
+            }
+            "WEB_AUTHN" => {
+                self.answer_web_authn(&ctx, req.session.as_deref(), &responses)
+                    .await
+            }
+            crate::devices::DEVICE_SRP_AUTH => {
+                self.respond_device_srp_auth(&ctx, req.session.as_deref(), &responses)
+                    .await
+            }
+            crate::devices::DEVICE_PASSWORD_VERIFIER => {
+                self.respond_device_password_verifier(&ctx, req.session.as_deref(), &responses)
+                    .await
+            }
+            name @ ("SMS_MFA" | "SMS_OTP" | "EMAIL_OTP" | "EMAIL_MFA" | "SOFTWARE_TOKEN_MFA"
+            | "SELECT_MFA_TYPE" | "MFA_SETUP") => {
+                self.respond_mfa(&ctx, name, req.session.as_deref(), &responses)
+                    .await
             }
             other => Err(CoreError::InvalidParameter(format!(
                 "Invalid challenge name {other}."
@@ -188,11 +232,36 @@ impl Core {
         params: &StringMap,
     ) -> CoreResult<AuthResponse> {
         ctx.check_flow(flow)?;
+        self.password_factor(ctx, params).await
+    }
+
+    /// The password as the first factor (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH,
+    /// and USER_AUTH's PASSWORD); a refusal is recorded for threat protection.
+    pub(crate) async fn password_factor(
+        &self,
+        ctx: &ClientContext,
+        params: &StringMap,
+    ) -> CoreResult<AuthResponse> {
+        let result = self.password_first_factor(ctx, params).await;
+        let username = params.get("USERNAME").map(String::as_str);
+        self.record_failed_sign_in(ctx, username, result).await
+    }
+
+    async fn password_first_factor(
+        &self,
+        ctx: &ClientContext,
+        params: &StringMap,
+    ) -> CoreResult<AuthResponse> {
         let username = required(params, "USERNAME")?;
         let password = required(params, "PASSWORD")?;
         ctx.check_secret_hash(username, params.get("SECRET_HASH").map(String::as_str))?;
         let user = self.sign_in_user(ctx, username, Some(password)).await?;
-        Self::check_can_sign_in(&user)?;
+        // When existence is hidden, a disabled or unconfirmed account is only told
+        // apart after its password was right.
+        let hidden = ctx.hides_user_existence();
+        if !hidden {
+            Self::check_can_sign_in(&user)?;
+        }
         self.begin_password_attempt(&user).await?;
         let ok = match &user.password_hash {
             Some(hash) => self.passwords.verify(password, hash).await?,
@@ -201,26 +270,50 @@ impl Core {
         if !ok {
             return Err(CoreError::bad_credentials());
         }
-        self.after_first_factor(ctx, user).await
+        if hidden {
+            Self::check_can_sign_in(&user)?;
+        }
+        let device_key = params.get("DEVICE_KEY").map(String::as_str);
+        self.after_first_factor(ctx, user, device_key, Some(password))
+            .await
     }
 
-    /// Status checks after a correct password, then the next challenge or tokens.
+    /// Status checks after a correct password, threat protection (`password` is the
+    /// one sent, never for SRP), then the next challenge (device proof or MFA, see
+    /// `devices::sign_in`) or tokens; `device_key` is the `DEVICE_KEY` sent.
     async fn after_first_factor(
         &self,
         ctx: &ClientContext,
         user: UserRecord,
+        device_key: Option<&str>,
+        password: Option<&str>,
     ) -> CoreResult<AuthResponse> {
         if user.status == status::RESET_REQUIRED {
             return Err(CoreError::PasswordResetRequired);
         }
-        self.store.clear_failures(user.id).await?;
         let auth_time = self.now() / 1000;
         if user.status == status::FORCE_CHANGE_PASSWORD {
+            self.store.clear_failures(user.id).await?;
             self.check_temporary_password_age(&ctx.pool, &user)?;
             return Ok(self.new_password_challenge(ctx, &user, auth_time));
         }
+        // With a second factor to come, the failure counter is cleared only when it
+        // passes (wrong MFA codes add up across sign-ins); the password check counted
+        // up front is taken back.
+        let screen = self.screen_sign_in(ctx, &user, password).await?;
+        let device = self.named_device(&ctx.pool, &user, device_key).await?;
+        let next = self
+            .screened_challenge(ctx, &user, auth_time, device.as_ref(), &screen)
+            .await?;
+        self.record_sign_in(ctx, &user, &screen, next.is_some())
+            .await?;
+        if let Some(challenge) = next {
+            self.store.forgive_failure(user.id).await?;
+            return Ok(challenge);
+        }
+        self.store.clear_failures(user.id).await?;
         let result = self
-            .sign_in_tokens(&ctx.pool, &ctx.client, &user, auth_time)
+            .device_sign_in_tokens(&ctx.pool, &ctx.client, &user, auth_time, None)
             .await?;
         Ok(AuthResponse {
             authentication_result: Some(result),
@@ -228,7 +321,7 @@ impl Core {
         })
     }
 
-    fn check_temporary_password_age(
+    pub(crate) fn check_temporary_password_age(
         &self,
         pool: &UserPoolRecord,
         user: &UserRecord,
@@ -249,7 +342,7 @@ impl Core {
         Ok(())
     }
 
-    fn new_session(
+    pub(crate) fn new_session(
         &self,
         ctx: &ClientContext,
         user: &UserRecord,
@@ -267,7 +360,7 @@ impl Core {
         })
     }
 
-    fn new_password_challenge(
+    pub(crate) fn new_password_challenge(
         &self,
         ctx: &ClientContext,
         user: &UserRecord,
@@ -303,20 +396,48 @@ impl Core {
         session: &str,
         responses: &StringMap,
     ) -> CoreResult<AuthResponse> {
-        let s = self
-            .open_session(
-                session,
-                &ctx.pool.id,
-                &ctx.client.id,
-                "NEW_PASSWORD_REQUIRED",
-            )
+        let (user, auth_time) = self.complete_new_password(ctx, session, responses).await?;
+        let device_key = responses.get("DEVICE_KEY").map(String::as_str);
+        let device = self.named_device(&ctx.pool, &user, device_key).await?;
+        if let Some(challenge) = self
+            .device_or_mfa_challenge(ctx, &user, auth_time, device.as_ref())
+            .await?
+        {
+            return Ok(challenge);
+        }
+        let result = self
+            .device_sign_in_tokens(&ctx.pool, &ctx.client, &user, auth_time, None)
             .await?;
+        Ok(AuthResponse {
+            authentication_result: Some(result),
+            ..Default::default()
+        })
+    }
+
+    /// Answers NEW_PASSWORD_REQUIRED: sets the password and the missing required
+    /// attributes, confirms the user; returns the user and the original `auth_time`.
+    pub(crate) async fn complete_new_password(
+        &self,
+        ctx: &ClientContext,
+        session: &str,
+        responses: &StringMap,
+    ) -> CoreResult<(UserRecord, i64)> {
+        // The answer is checked before the session is spent, so a refused password
+        // can be corrected with the same session.
+        let s = self.read_session(
+            session,
+            &ctx.pool.id,
+            &ctx.client.id,
+            "NEW_PASSWORD_REQUIRED",
+        )?;
         let password = required(responses, "NEW_PASSWORD")?;
         if let Some(u) = responses.get("USERNAME") {
             ctx.check_secret_hash(u, responses.get("SECRET_HASH").map(String::as_str))?;
         }
         let mut user = self.find_user(&ctx.pool, &s.username).await?;
         if user.status != status::FORCE_CHANGE_PASSWORD {
+            // A replayed session says so; any other is simply invalid.
+            self.spend_session(&s).await?;
             return Err(CoreError::NotAuthorized(
                 "Invalid session for the user.".into(),
             ));
@@ -364,21 +485,40 @@ impl Core {
                 missing.join(", ")
             )));
         }
+        crate::password::check_shape("password", password)?;
+        crate::password::Policy::from_wire(
+            ctx.pool
+                .settings
+                .policies
+                .as_ref()
+                .and_then(|p| p.password_policy.as_ref()),
+        )
+        .check(password)?;
+        let event = AccountEvent::of(ctx, None, Some(user.id), EventType::PasswordChange);
+        let compromised = self
+            .screen_new_password(&event, CredentialEvent::PasswordChange, password)
+            .await?;
+        self.spend_session(&s).await?;
         user.status = status::CONFIRMED.into();
         let user = self
             .set_password_and_save(&ctx.pool, user, password)
             .await?;
-        let result = self
-            .sign_in_tokens(&ctx.pool, &ctx.client, &user, s.auth_time)
-            .await?;
-        Ok(AuthResponse {
-            authentication_result: Some(result),
-            ..Default::default()
-        })
+        self.record_account_event(&event, EventResponse::Pass, compromised, None)
+            .await;
+        Ok((user, s.auth_time))
     }
 
     async fn srp_start(&self, ctx: &ClientContext, params: &StringMap) -> CoreResult<AuthResponse> {
         ctx.check_flow("USER_SRP_AUTH")?;
+        self.srp_factor(ctx, params).await
+    }
+
+    /// SRP's first step (USER_SRP_AUTH, and USER_AUTH's PASSWORD_SRP).
+    pub(crate) async fn srp_factor(
+        &self,
+        ctx: &ClientContext,
+        params: &StringMap,
+    ) -> CoreResult<AuthResponse> {
         let username = required(params, "USERNAME")?;
         let a_hex = required(params, "SRP_A")?;
         ctx.check_secret_hash(username, params.get("SECRET_HASH").map(String::as_str))?;
@@ -498,7 +638,8 @@ impl Core {
         if !fresh || srp::verify_claim(&check).is_err() {
             return Err(CoreError::bad_credentials());
         }
-        self.after_first_factor(ctx, user).await
+        let device_key = responses.get("DEVICE_KEY").map(String::as_str);
+        self.after_first_factor(ctx, user, device_key, None).await
     }
 
     /// The user's SRP salt and (unsealed) verifier.

@@ -163,24 +163,38 @@ impl Core {
     pub async fn openid_configuration(&self, pool_id: &str) -> CoreResult<serde_json::Value> {
         self.load_pool(pool_id).await?;
         let issuer = self.issuer(pool_id);
-        Ok(serde_json::json!({
+        let mut doc = serde_json::json!({
             "issuer": issuer,
             "jwks_uri": format!("{issuer}/.well-known/jwks.json"),
-            "authorization_endpoint": format!("{issuer}/oauth2/authorize"),
-            "token_endpoint": format!("{issuer}/oauth2/token"),
-            "userinfo_endpoint": format!("{issuer}/oauth2/userInfo"),
-            "revocation_endpoint": format!("{issuer}/oauth2/revoke"),
-            "end_session_endpoint": format!("{issuer}/logout"),
+            "response_types_supported": ["code", "token"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
-            "response_types_supported": ["code"],
-            "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
-            "code_challenge_methods_supported": ["S256"],
             "scopes_supported": ["openid", "email", "phone", "profile"],
-            "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-            "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "email", "email_verified",
-                "phone_number", "phone_number_verified", "name", "given_name", "family_name",
-                "preferred_username", "cognito:username", "cognito:groups"],
-        }))
+            "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "at_hash",
+                "email", "email_verified", "phone_number", "phone_number_verified", "name",
+                "given_name", "family_name", "middle_name", "nickname", "preferred_username",
+                "profile", "picture", "website", "gender", "birthdate", "zoneinfo", "locale",
+                "address", "updated_at", "cognito:username", "cognito:groups"],
+        });
+        // The OAuth endpoints work only for a pool with a domain; list them only then.
+        if self.pool_has_domain(pool_id).await? {
+            let endpoints = serde_json::json!({
+                "authorization_endpoint": format!("{issuer}/oauth2/authorize"),
+                "token_endpoint": format!("{issuer}/oauth2/token"),
+                "userinfo_endpoint": format!("{issuer}/oauth2/userInfo"),
+                "revocation_endpoint": format!("{issuer}/oauth2/revoke"),
+                "end_session_endpoint": format!("{issuer}/logout"),
+                "response_modes_supported": ["query", "fragment"],
+                "grant_types_supported": ["authorization_code", "implicit", "refresh_token", "client_credentials"],
+                "code_challenge_methods_supported": ["S256"],
+                "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+                "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+                "prompt_values_supported": ["none", "login"],
+            });
+            if let (Some(d), Some(e)) = (doc.as_object_mut(), endpoints.as_object()) {
+                d.extend(e.clone());
+            }
+        }
+        Ok(doc)
     }
 }

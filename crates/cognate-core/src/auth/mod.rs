@@ -2,6 +2,7 @@
 //! lockout, refresh and revocation, and the access-token check.
 
 pub mod access;
+pub mod choice;
 pub mod client;
 pub mod credentials;
 pub mod flows;

@@ -64,8 +64,8 @@ impl Core {
         self.server_key.seal_text(SESSION_CONTEXT, &json)
     }
 
-    /// Opens, checks and consumes a `Session` for `challenge` of this pool and client.
-    pub(crate) async fn open_session(
+    /// Opens and checks a Session without spending it (to validate an answer first).
+    pub(crate) fn read_session(
         &self,
         text: &str,
         pool_id: &str,
@@ -80,12 +80,17 @@ impl Core {
         if s.pool_id != pool_id || s.client_id != client_id || s.challenge != challenge {
             return Err(invalid_session());
         }
-        let now = self.now();
-        if now > s.expires_at {
+        if self.now() > s.expires_at {
             return Err(CoreError::NotAuthorized(
                 "Invalid session for the user, session is expired.".into(),
             ));
         }
+        Ok(s)
+    }
+
+    /// Spends a Session: the second spend of the same one fails.
+    pub(crate) async fn spend_session(&self, s: &AuthSession) -> CoreResult<()> {
+        let now = self.now();
         if !self
             .store
             .consume_once(&format!("session:{}", s.id), s.expires_at, now)
@@ -95,7 +100,7 @@ impl Core {
                 "Invalid session for the user, session can only be used once.".into(),
             ));
         }
-        Ok(s)
+        Ok(())
     }
 
     /// Seals SRP state into a standard-Base64 `SECRET_BLOCK`.

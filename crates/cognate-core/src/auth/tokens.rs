@@ -115,7 +115,9 @@ impl Core {
         Ok(self.store.groups_for_user(user_id, None, 100).await?)
     }
 
-    /// Mints ID and access tokens (and a refresh token when asked) for a grant.
+    /// Mints ID and access tokens (and a refresh token when asked) for a grant. When
+    /// the request recorded a threat-protection sign-in event, its id is the tokens'
+    /// `event_id` (as `AdminListUserAuthEvents` shows it), whatever the grant says.
     pub async fn issue_tokens(
         &self,
         g: Grant<'_>,
@@ -126,6 +128,8 @@ impl Core {
         let now_ms = self.now();
         let iat = now_ms / 1000;
         let iss = self.issuer(&g.pool.id);
+        let event_id =
+            crate::threat::request::sign_in_event().unwrap_or_else(|| g.event_id.clone());
 
         let mut id = Map::new();
         id.insert("sub".into(), g.user.sub.clone().into());
@@ -135,7 +139,7 @@ impl Core {
         id.insert("cognito:username".into(), g.user.username.clone().into());
         id.insert("origin_jti".into(), g.origin_jti.clone().into());
         id.insert("aud".into(), g.client.id.clone().into());
-        id.insert("event_id".into(), g.event_id.clone().into());
+        id.insert("event_id".into(), event_id.clone().into());
         id.insert("token_use".into(), "id".into());
         id.insert("auth_time".into(), g.auth_time.into());
         id.insert("exp".into(), (iat + validity.id_secs).into());
@@ -150,7 +154,7 @@ impl Core {
         access.insert("iss".into(), iss.into());
         access.insert("client_id".into(), g.client.id.clone().into());
         access.insert("origin_jti".into(), g.origin_jti.clone().into());
-        access.insert("event_id".into(), g.event_id.clone().into());
+        access.insert("event_id".into(), event_id.into());
         access.insert("token_use".into(), "access".into());
         match &g.oauth {
             Some(o) => {
@@ -211,7 +215,9 @@ impl Core {
         ))
     }
 
-    /// Mints tokens for a fresh sign-in (new token family) and stores the refresh token.
+    /// Mints tokens for a fresh sign-in (new token family) and stores the refresh token;
+    /// in a pool that tracks devices they are bound to a new device
+    /// (`NewDeviceMetadata`, see `devices::sign_in`).
     pub(crate) async fn sign_in_tokens(
         &self,
         pool: &UserPoolRecord,
@@ -219,23 +225,8 @@ impl Core {
         user: &UserRecord,
         auth_time: i64,
     ) -> CoreResult<AuthenticationResult> {
-        let (result, refresh) = self
-            .issue_tokens(Grant {
-                pool,
-                client,
-                user,
-                auth_time,
-                origin_jti: uuid(),
-                event_id: uuid(),
-                device_key: None,
-                with_refresh_token: true,
-                oauth: None,
-            })
-            .await?;
-        if let Some(r) = refresh {
-            self.store.insert_refresh_token(&r).await?;
-        }
-        Ok(result)
+        self.device_sign_in_tokens(pool, client, user, auth_time, None)
+            .await
     }
 }
 

@@ -346,6 +346,83 @@ pub static USER_POOL_OPERATIONS: &[Operation] = &[
         auth: Auth::Iam,
         handler: op!(list_users_in_group),
     },
+    // Multi-factor authentication
+    Operation {
+        name: "SetUserPoolMfaConfig",
+        auth: Auth::Iam,
+        handler: op!(set_user_pool_mfa_config),
+    },
+    Operation {
+        name: "GetUserPoolMfaConfig",
+        auth: Auth::Iam,
+        handler: op!(get_user_pool_mfa_config),
+    },
+    Operation {
+        name: "AdminSetUserMFAPreference",
+        auth: Auth::Iam,
+        handler: op!(admin_set_user_mfa_preference),
+    },
+    Operation {
+        name: "SetUserMFAPreference",
+        auth: Auth::Public,
+        handler: op!(set_user_mfa_preference),
+    },
+    Operation {
+        name: "AssociateSoftwareToken",
+        auth: Auth::Public,
+        handler: op!(associate_software_token),
+    },
+    Operation {
+        name: "VerifySoftwareToken",
+        auth: Auth::Public,
+        handler: op!(verify_software_token),
+    },
+    // Remembered devices (access token, core checks it; Admin* with SigV4)
+    Operation {
+        name: "ConfirmDevice",
+        auth: Auth::Public,
+        handler: op!(confirm_device),
+    },
+    Operation {
+        name: "GetDevice",
+        auth: Auth::Public,
+        handler: op!(get_device),
+    },
+    Operation {
+        name: "ListDevices",
+        auth: Auth::Public,
+        handler: op!(list_devices),
+    },
+    Operation {
+        name: "UpdateDeviceStatus",
+        auth: Auth::Public,
+        handler: op!(update_device_status),
+    },
+    Operation {
+        name: "ForgetDevice",
+        auth: Auth::Public,
+        handler: op!(forget_device),
+    },
+    Operation {
+        name: "AdminGetDevice",
+        auth: Auth::Iam,
+        handler: op!(admin_get_device),
+    },
+    Operation {
+        name: "AdminListDevices",
+        auth: Auth::Iam,
+        handler: op!(admin_list_devices),
+    },
+    Operation {
+        name: "AdminUpdateDeviceStatus",
+        auth: Auth::Iam,
+        handler: op!(admin_update_device_status),
+    },
+    Operation {
+        name: "AdminForgetDevice",
+        auth: Auth::Iam,
+        handler: op!(admin_forget_device),
+    },
     // Domains, resource servers and hosted-UI customization
     Operation {
         name: "CreateUserPoolDomain",
@@ -402,6 +479,53 @@ pub static USER_POOL_OPERATIONS: &[Operation] = &[
         auth: Auth::Iam,
         handler: op!(get_ui_customization),
     },
+    // Passkeys (access token; core checks it)
+    Operation {
+        name: "StartWebAuthnRegistration",
+        auth: Auth::Public,
+        handler: op!(start_web_authn_registration),
+    },
+    Operation {
+        name: "CompleteWebAuthnRegistration",
+        auth: Auth::Public,
+        handler: op!(complete_web_authn_registration),
+    },
+    Operation {
+        name: "ListWebAuthnCredentials",
+        auth: Auth::Public,
+        handler: op!(list_web_authn_credentials),
+    },
+    Operation {
+        name: "DeleteWebAuthnCredential",
+        auth: Auth::Public,
+        handler: op!(delete_web_authn_credential),
+    },
+    // Threat protection
+    Operation {
+        name: "SetRiskConfiguration",
+        auth: Auth::Iam,
+        handler: op!(set_risk_configuration),
+    },
+    Operation {
+        name: "DescribeRiskConfiguration",
+        auth: Auth::Iam,
+        handler: op!(describe_risk_configuration),
+    },
+    Operation {
+        name: "AdminListUserAuthEvents",
+        auth: Auth::Iam,
+        handler: op!(admin_list_user_auth_events),
+    },
+    Operation {
+        name: "AdminUpdateAuthEventFeedback",
+        auth: Auth::Iam,
+        handler: op!(admin_update_auth_event_feedback),
+    },
+    Operation {
+        name: "UpdateAuthEventFeedback",
+        auth: Auth::Public,
+        handler: op!(update_auth_event_feedback),
+    },
 ];
 
 /// Looks up a cognito-idp operation by its name (the part after the dot).
@@ -414,20 +538,11 @@ pub fn user_pool_operation(name: &str) -> Option<&'static Operation> {
 pub fn is_known_user_pool_operation(name: &str) -> bool {
     const MODEL: &[&str] = &[
         "AdminDisableProviderForUser",
-        "AdminForgetDevice",
-        "AdminGetDevice",
         "AdminGetUserAuthFactors",
         "AdminLinkProviderForUser",
-        "AdminListDevices",
-        "AdminListUserAuthEvents",
-        "AdminSetUserMFAPreference",
         "AdminSetUserSettings",
-        "AdminUpdateAuthEventFeedback",
-        "AdminUpdateDeviceStatus",
         "AddUserPoolClientSecret",
-        "AssociateSoftwareToken",
         "CompleteWebAuthnRegistration",
-        "ConfirmDevice",
         "CreateIdentityProvider",
         "CreateManagedLoginBranding",
         "CreateTerms",
@@ -440,37 +555,26 @@ pub fn is_known_user_pool_operation(name: &str) -> bool {
         "DescribeIdentityProvider",
         "DescribeManagedLoginBranding",
         "DescribeManagedLoginBrandingByClient",
-        "DescribeRiskConfiguration",
         "DescribeTerms",
         "DescribeUserImportJob",
-        "ForgetDevice",
         "GetCSVHeader",
-        "GetDevice",
         "GetIdentityProviderByIdentifier",
         "GetLogDeliveryConfiguration",
         "GetSigningCertificate",
         "GetUserAuthFactors",
-        "GetUserPoolMfaConfig",
-        "ListDevices",
         "ListIdentityProviders",
         "ListTerms",
         "ListUserImportJobs",
         "ListUserPoolClientSecrets",
         "ListWebAuthnCredentials",
         "SetLogDeliveryConfiguration",
-        "SetRiskConfiguration",
-        "SetUserMFAPreference",
-        "SetUserPoolMfaConfig",
         "SetUserSettings",
         "StartUserImportJob",
         "StartWebAuthnRegistration",
         "StopUserImportJob",
-        "UpdateAuthEventFeedback",
-        "UpdateDeviceStatus",
         "UpdateIdentityProvider",
         "UpdateManagedLoginBranding",
         "UpdateTerms",
-        "VerifySoftwareToken",
         "GetProvisionedLimit",
         "UpdateProvisionedLimit",
         "CreateUserPoolReplica",

@@ -32,6 +32,7 @@ pub async fn endpoint(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
+    extensions: axum::http::Extensions,
     body: Body,
 ) -> Response {
     if headers.get("x-amz-target").is_none() && is_query_protocol(&method, &uri, &headers) {
@@ -50,7 +51,7 @@ pub async fn endpoint(
             let _guard = span.enter();
             (
                 op.name,
-                run(&state, &method, &uri, &headers, body, &op).await,
+                run(&state, &method, &uri, &headers, &extensions, body, &op).await,
             )
         }
         Err(e) => ("unknown", Err(e)),
@@ -124,10 +125,24 @@ async fn run(
     method: &Method,
     uri: &Uri,
     headers: &HeaderMap,
+    extensions: &axum::http::Extensions,
     body: Body,
     op: &Resolved,
 ) -> Result<Vec<u8>, ApiError> {
     let body = read_body(body, state.config.max_body_bytes).await?;
+    if op.auth != Auth::Iam
+        && let Some(class) = crate::ratelimit::Class::of(op.name)
+    {
+        let ip = crate::ratelimit::client_ip(extensions, headers, state.config.trust_forwarded_for);
+        let user = crate::ratelimit::request_user(&body);
+        let user = user.as_ref().map(|(c, u)| (c.as_str(), u.as_str()));
+        if state.limits.check(class, ip, user).is_err() {
+            return Err(ApiError::new(
+                ErrorType::TooManyRequests,
+                "Too many requests. Slow down and try again later.",
+            ));
+        }
+    }
     if op.auth == Auth::Iam {
         sigv4::require_signed_request(headers, uri.query(), &["x-amz-target", "content-type"])?;
         let now = state.core.clock().now_millis() / 1000;

@@ -30,6 +30,8 @@ const LEASE_MS: i64 = 120_000;
 const FIRST_BACKOFF_MS: i64 = 10_000;
 /// Longest retry delay.
 const MAX_BACKOFF_MS: i64 = 600_000;
+/// How often the worker also deletes threat-protection auth events past retention.
+const PRUNE_INTERVAL_MS: i64 = 3_600_000;
 
 /// What one [`Deliverer::try_deliver_next`] step did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -211,7 +213,9 @@ impl Deliverer {
                  their bodies (codes and temporary passwords included) are logged at INFO"
             );
         }
+        let mut prune_due: Millis = 0;
         while !*stop.borrow() {
+            prune_due = self.prune_auth_events_if_due(prune_due).await;
             if self.try_deliver_next().await != Outcome::Idle {
                 continue;
             }
@@ -220,6 +224,23 @@ impl Deliverer {
                 () = tokio::time::sleep(self.poll) => {}
             }
         }
+    }
+}
+
+impl Deliverer {
+    /// The worker's housekeeping: once per [`PRUNE_INTERVAL_MS`], one indexed DELETE
+    /// of auth events older than `threat_event_retention_days`. Answers the next due time.
+    async fn prune_auth_events_if_due(&self, due: Millis) -> Millis {
+        let now = self.now();
+        if now < due {
+            return due;
+        }
+        match self.core.prune_auth_events(now).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(deleted = n, "pruned auth events past their retention"),
+            Err(e) => tracing::warn!(error = %e, "pruning auth events failed"),
+        }
+        now + PRUNE_INTERVAL_MS
     }
 }
 

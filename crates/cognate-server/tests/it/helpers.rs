@@ -102,6 +102,8 @@ pub fn test_config(db: &Db, data_dir: &std::path::Path) -> Config {
     if let Db::Postgres(url) = db {
         config.database_url = Some(SecretString::from(url.clone()));
     }
+    // Tests sign in far faster than people do; `rate_limits.rs` tests the limits.
+    config.rate_limits.enabled = false;
     config
 }
 

@@ -34,7 +34,7 @@ fn installed(what: &str, paths: &[PathBuf]) -> bool {
     false
 }
 
-fn node_ready() -> bool {
+pub(crate) fn node_ready() -> bool {
     let modules = clients_dir().join("node_modules");
     installed(
         "the Node clients (amazon-cognito-identity-js, jose)",
@@ -45,11 +45,11 @@ fn node_ready() -> bool {
     )
 }
 
-fn python() -> PathBuf {
+pub(crate) fn python() -> PathBuf {
     clients_dir().join(".venv/bin/python")
 }
 
-fn python_ready() -> bool {
+pub(crate) fn python_ready() -> bool {
     installed(
         "the Python clients (pycognito, boto3, PyJWT)",
         // Written by .ci/clients.sh once `pip install` succeeded.
@@ -62,14 +62,14 @@ fn python_ready() -> bool {
 
 /// The outcome of one client script: its exit status and the JSON line it printed.
 #[derive(Debug)]
-struct Outcome {
+pub(crate) struct Outcome {
     success: bool,
     json: Value,
 }
 
 impl Outcome {
     /// The result of a run that must have succeeded.
-    fn ok(self) -> Value {
+    pub(crate) fn ok(self) -> Value {
         assert!(
             self.success && self.json["ok"] == true,
             "client failed: {:#}",
@@ -79,7 +79,7 @@ impl Outcome {
     }
 
     /// The error code of a run that must have failed.
-    fn err_code(self) -> String {
+    pub(crate) fn err_code(self) -> String {
         assert!(
             !self.success && self.json["ok"] == false,
             "client should have failed: {:#}",
@@ -90,7 +90,7 @@ impl Outcome {
 }
 
 /// Runs `program script <args as JSON>` in the clients folder (off the async runtime).
-async fn run(program: PathBuf, script: &str, args: Value) -> Outcome {
+pub(crate) async fn run(program: PathBuf, script: &str, args: Value) -> Outcome {
     let name = script.to_owned();
     let out = tokio::task::spawn_blocking(move || {
         Command::new(&program)

@@ -5,11 +5,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, unreachable_pub)]
 
 mod clients;
+mod devices;
 mod fixtures;
 mod groups;
 mod harness;
+mod mfa;
 mod pools;
+mod threat;
 mod users;
+mod webauthn;
 
 /// For each `case => sqlite_name, postgres_name;` defines the two `#[tokio::test]`s.
 /// The names are spelled out because `macro_rules!` cannot join identifiers (and the
@@ -66,4 +70,21 @@ contract! {
     groups::group_membership => sqlite_group_membership, postgres_group_membership;
     groups::group_users_in_group_with_cursor => sqlite_group_users_in_group_with_cursor, postgres_group_users_in_group_with_cursor;
     groups::group_delete_removes_memberships => sqlite_group_delete_removes_memberships, postgres_group_delete_removes_memberships;
+
+    mfa::mfa_pool_config_is_written_with_the_pool => sqlite_mfa_pool_config_is_written_with_the_pool, postgres_mfa_pool_config_is_written_with_the_pool;
+    mfa::mfa_user_preferences_and_totp_secret => sqlite_mfa_user_preferences_and_totp_secret, postgres_mfa_user_preferences_and_totp_secret;
+    mfa::mfa_email_setup_is_written_with_the_user => sqlite_mfa_email_setup_is_written_with_the_user, postgres_mfa_email_setup_is_written_with_the_user;
+
+    webauthn::webauthn_credentials_round_trip_and_limit => sqlite_webauthn_credentials_round_trip_and_limit, postgres_webauthn_credentials_round_trip_and_limit;
+    webauthn::webauthn_credentials_list_count_and_delete => sqlite_webauthn_credentials_list_count_and_delete, postgres_webauthn_credentials_list_count_and_delete;
+    webauthn::webauthn_registrations_are_single_use_and_expire => sqlite_webauthn_registrations_are_single_use_and_expire, postgres_webauthn_registrations_are_single_use_and_expire;
+
+    threat::threat_risk_config_per_pool_and_client => sqlite_threat_risk_config_per_pool_and_client, postgres_threat_risk_config_per_pool_and_client;
+    threat::threat_events_list_newest_first_with_cursor => sqlite_threat_events_list_newest_first_with_cursor, postgres_threat_events_list_newest_first_with_cursor;
+    threat::threat_event_updates_are_targeted_and_queue_atomically => sqlite_threat_event_updates_are_targeted_and_queue_atomically, postgres_threat_event_updates_are_targeted_and_queue_atomically;
+    threat::threat_ip_failures_and_pruning => sqlite_threat_ip_failures_and_pruning, postgres_threat_ip_failures_and_pruning;
+
+    devices::devices_round_trip_unique_and_listed_per_user => sqlite_devices_round_trip_unique_and_listed_per_user, postgres_devices_round_trip_unique_and_listed_per_user;
+    devices::devices_status_and_touch_change_only_the_owners_device => sqlite_devices_status_and_touch_change_only_the_owners_device, postgres_devices_status_and_touch_change_only_the_owners_device;
+    devices::devices_forget_revokes_the_tokens_bound_to_the_device => sqlite_devices_forget_revokes_the_tokens_bound_to_the_device, postgres_devices_forget_revokes_the_tokens_bound_to_the_device;
 }
