@@ -106,6 +106,43 @@ impl Core {
         Ok(available(pool, user, passkeys, codes))
     }
 
+    /// For an unknown user (existence hidden): the code factors a real user might have,
+    /// chosen by a keyed hash of the name so the answer never changes.
+    fn ghost_factors(&self, pool: &UserPoolRecord, username: &str) -> Vec<String> {
+        let allowed = allowed_first_factors(pool);
+        let mac = self.server_key.mac_hex(
+            "user-auth-ghost",
+            format!("{}\n{username}", pool.id).as_bytes(),
+        );
+        let bits = u8::from_str_radix(mac.get(..2).unwrap_or("00"), 16).unwrap_or(0);
+        [(EMAIL_OTP, 1u8), (SMS_OTP, 2u8)]
+            .into_iter()
+            .filter(|(f, bit)| bits & bit != 0 && allowed.iter().any(|a| a == f))
+            .map(|(f, _)| f.to_owned())
+            .collect()
+    }
+
+    /// The `USERNAME` shown for an unknown user: where users sign in with an email or
+    /// phone, real ones show their internal id (a UUID), so a stable keyed one is made.
+    fn ghost_username(&self, pool: &UserPoolRecord, username: &str) -> String {
+        if !crate::identifiers::SignInConfig::of(&pool.settings).uses_attributes_as_username() {
+            return username.to_owned();
+        }
+        let mac = self.server_key.mac_hex(
+            "user-auth-ghost-id",
+            format!("{}\n{username}", pool.id).as_bytes(),
+        );
+        let h = mac.get(..32).unwrap_or("00000000000000000000000000000000");
+        format!(
+            "{}-{}-4{}-a{}-{}",
+            &h[0..8],
+            &h[8..12],
+            &h[13..16],
+            &h[17..20],
+            &h[20..32]
+        )
+    }
+
     /// Whether a sign-in by `user` would be asked for a second factor.
     pub(crate) async fn mfa_would_ask(
         &self,
@@ -163,17 +200,27 @@ impl Core {
             Err(CoreError::NotAuthorized(_)) => None,
             Err(e) => return Err(e),
         };
-        if let Some(u) = &user {
-            Self::check_can_sign_in(u)?;
+        // When existence is hidden, a disabled or unconfirmed account looks exactly like
+        // an unknown one.
+        let user = match user {
+            Some(u) if ctx.hides_user_existence() && Self::check_can_sign_in(&u).is_err() => None,
+            Some(u) => {
+                Self::check_can_sign_in(&u)?;
+                Some(u)
+            }
+            None => None,
+        };
+        let mut offered = self.offered(&ctx.pool, user.as_ref()).await?;
+        if user.is_none() {
+            offered.extend(self.ghost_factors(&ctx.pool, username));
         }
-        let offered = self.offered(&ctx.pool, user.as_ref()).await?;
         if offered.is_empty() {
             return Err(CoreError::NotAuthorized(
                 "No sign-in method is available for this user.".into(),
             ));
         }
         match params.get("PREFERRED_CHALLENGE").map(String::as_str) {
-            Some(choice) if offered.iter().any(|o| o == choice) => {
+            Some(choice) if user.is_some() && offered.iter().any(|o| o == choice) => {
                 self.start_factor(ctx, user.as_ref(), choice, params).await
             }
             _ => self.select_response(ctx, user.as_ref(), username, offered),
@@ -193,7 +240,7 @@ impl Core {
         // like any other.
         let (shown, internal) = match user {
             Some(u) => (u.username.clone(), u.username.clone()),
-            None => (username.to_owned(), String::new()),
+            None => (self.ghost_username(&ctx.pool, username), String::new()),
         };
         params.insert("USERNAME".into(), shown);
         let session = self.seal_session(&AuthSession {

@@ -137,6 +137,22 @@ impl Page {
 
     /// Renders the page inside `frame`.
     pub(crate) fn render(self, frame: &Frame) -> Response {
+        let (template, status) = (self.template, self.status);
+        match self.body(frame) {
+            Ok(body) => html(status, body, frame.callback_origin.as_deref()),
+            Err(e) => {
+                tracing::error!(template, error = %e, "rendering a hosted page failed");
+                html(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "<!doctype html><title>Error</title><p>Something went wrong.</p>".into(),
+                    None,
+                )
+            }
+        }
+    }
+
+    /// The page's HTML.
+    fn body(self, frame: &Frame) -> Result<String, minijinja::Error> {
         let mut ctx = self.vars;
         ctx.insert(
             "frame".into(),
@@ -147,20 +163,8 @@ impl Page {
             "t".into(),
             serde_json::to_value(i18n::table(&frame.lang)).unwrap_or(Value::Null),
         );
-        let rendered = ENV
-            .get_template(self.template)
-            .and_then(|t| t.render(minijinja::value::Serde(Value::Object(ctx))));
-        match rendered {
-            Ok(body) => html(self.status, body, frame.callback_origin.as_deref()),
-            Err(e) => {
-                tracing::error!(template = self.template, error = %e, "rendering a hosted page failed");
-                html(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "<!doctype html><title>Error</title><p>Something went wrong.</p>".into(),
-                    None,
-                )
-            }
-        }
+        ENV.get_template(self.template)
+            .and_then(|t| t.render(minijinja::value::Serde(Value::Object(ctx))))
     }
 }
 
@@ -284,7 +288,18 @@ mod tests {
             app_name: "<b>x</b>".into(),
             ..Default::default()
         };
-        let resp = message_page(&frame, StatusCode::OK, "error_title", "<script>", None);
-        assert_eq!(resp.status(), StatusCode::OK);
+        let body = Page::new("message.html", "<i>t</i>".into())
+            .var("body", "<script>alert(1)</script>")
+            .var(
+                "link",
+                serde_json::json!({"label": "x", "href": "\"><script>"}),
+            )
+            .body(&frame)
+            .unwrap();
+        assert!(!body.contains("<script>") && !body.contains("<b>") && !body.contains("<i>"));
+        assert!(
+            body.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"),
+            "{body}"
+        );
     }
 }

@@ -259,4 +259,29 @@ backend_tests! {
         assert!(out.authentication_result().is_none());
         assert_eq!(out.challenge_name(), Some(&ChallengeNameType::MfaSetup));
     }
+
+    async fn unknown_users_get_a_stable_believable_answer(app) {
+        use aws_sdk_cognitoidentityprovider::types::PreventUserExistenceErrorTypes;
+        let f = fixture(&app).await;
+        app.idp.update_user_pool_client().user_pool_id(&f.pool).client_id(&f.client)
+            .explicit_auth_flows(F::AllowUserAuth).explicit_auth_flows(F::AllowRefreshTokenAuth)
+            .prevent_user_existence_errors(PreventUserExistenceErrorTypes::Enabled)
+            .send().await.unwrap();
+        let first = start(&app, &f, "nobody").send().await.unwrap();
+        let again = start(&app, &f, "nobody").send().await.unwrap();
+        assert_eq!(first.challenge_name(), Some(&ChallengeNameType::SelectChallenge));
+        assert_eq!(first.available_challenges(), again.available_challenges());
+        assert!(first.available_challenges().iter().any(|c| c.as_str() == "PASSWORD"));
+        // A disabled account answers like an unknown one.
+        app.idp.admin_disable_user().user_pool_id(&f.pool).username("alice").send().await.unwrap();
+        let out = start(&app, &f, "alice").send().await.unwrap();
+        assert_eq!(out.challenge_name(), Some(&ChallengeNameType::SelectChallenge));
+        let err = app.idp.respond_to_auth_challenge().client_id(&f.client)
+            .challenge_name(ChallengeNameType::SelectChallenge).session(out.session().unwrap())
+            .challenge_responses("USERNAME", "alice").challenge_responses("ANSWER", "PASSWORD")
+            .challenge_responses("PASSWORD", "Wrong-passw0rd!")
+            .send().await.unwrap_err().into_service_error();
+        assert!(err.is_not_authorized_exception(), "{err:?}");
+        assert_eq!(err.meta().message(), Some("Incorrect username or password."));
+    }
 }
