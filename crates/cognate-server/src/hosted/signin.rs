@@ -134,6 +134,26 @@ pub(crate) async fn posted(
     };
     let fields: Fields = pairs.into_iter().collect();
     check_csrf(state, pool_id, headers, &fields)?;
+    // The per-address limit applied before routing; this is the per-username one.
+    let username = value(&fields, "username");
+    if !username.is_empty() {
+        let class = if fields.contains_key("password") {
+            crate::ratelimit::Class::SignIn
+        } else {
+            crate::ratelimit::Class::Account
+        };
+        let client = fields.get("client_id").map_or("", String::as_str);
+        if state
+            .limits
+            .check(class, None, Some((client, username)))
+            .is_err()
+        {
+            return Err(Box::new(super::render::bare_error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "err_too_many",
+            )));
+        }
+    }
     let base = base_path(mount, pool_id);
     let flow = Flow::start(state, pool_id, base, headers, authorize_request(&fields)).await?;
     Ok((flow, fields))

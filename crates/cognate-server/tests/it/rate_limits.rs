@@ -127,3 +127,33 @@ async fn limits_can_be_turned_off() {
         assert!(!err.is_too_many_requests_exception());
     }
 }
+
+#[tokio::test]
+async fn the_hosted_sign_in_form_is_limited_per_username() {
+    use crate::oauth::{authorize_params, browser, fixture, pkce, sign_in_form};
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = test_config(&Db::Sqlite, dir.path());
+    config.rate_limits = RateLimitConfig {
+        sign_in_per_user_per_minute: 1,
+        ..RateLimitConfig::default()
+    };
+    let app = spawn_with(config, dir).await;
+    let f = fixture(&app).await;
+    let (challenge, _) = pkce();
+    let params = authorize_params(&f.client, &challenge, "n");
+    let b = browser();
+    let mut statuses = Vec::new();
+    for _ in 0..11 {
+        statuses.push(
+            sign_in_form(&b, &f, &params, "alice", "Wr0ng-password!")
+                .await
+                .status()
+                .as_u16(),
+        );
+    }
+    assert_eq!(statuses[..10], [400; 10], "{statuses:?}");
+    assert_eq!(
+        statuses[10], 429,
+        "the 11th try for one username: {statuses:?}"
+    );
+}
