@@ -124,7 +124,7 @@ pub(crate) struct Flow {
 }
 
 /// The human page for an authorize failure.
-pub(crate) fn failure_page(f: AuthorizeFailure, state: Option<&str>) -> Response {
+pub(crate) fn failure_page(f: AuthorizeFailure, state: Option<&str>, implicit: bool) -> Response {
     match f {
         AuthorizeFailure::Page(message) => {
             let key = if message.contains("Unknown client") {
@@ -138,7 +138,7 @@ pub(crate) fn failure_page(f: AuthorizeFailure, state: Option<&str>) -> Response
             };
             bare_error(StatusCode::BAD_REQUEST, key)
         }
-        other => crate::oauth::authorize::failure(other, state),
+        other => crate::oauth::authorize::failure(other, state, implicit),
     }
 }
 
@@ -155,7 +155,10 @@ impl Flow {
     ) -> Result<Self, Box<Response>> {
         let a = match state.core.check_authorize(pool_id, &req).await {
             Ok(a) => a,
-            Err(f) => return Err(Box::new(failure_page(f, req.state.as_deref()))),
+            Err(f) => {
+                let implicit = req.response_type.as_deref() == Some("token");
+                return Err(Box::new(failure_page(f, req.state.as_deref(), implicit)));
+            }
         };
         let lang = i18n::negotiate(
             req.lang.as_deref(),

@@ -17,21 +17,27 @@ use std::collections::BTreeMap;
 
 /// The answer to a failed authorize check: a page while the redirect URI is untrusted,
 /// else the error sent back to the client.
-pub(crate) fn failure(f: AuthorizeFailure, state: Option<&str>) -> Response {
+/// `implicit`: the request asked for tokens, so errors go in the fragment (RFC 6749
+/// §4.2.2.1).
+pub(crate) fn failure(f: AuthorizeFailure, state: Option<&str>, implicit: bool) -> Response {
     match f {
-        AuthorizeFailure::Page(_) => crate::hosted::failure_page(f, state),
+        AuthorizeFailure::Page(_) => crate::hosted::failure_page(f, state, implicit),
         AuthorizeFailure::Internal(e) | AuthorizeFailure::Redirect(_, OAuthError::Server(e)) => {
             tracing::error!(error = %e, "authorize failed");
             crate::hosted::render::bare_error(StatusCode::INTERNAL_SERVER_ERROR, "err_server")
         }
-        AuthorizeFailure::Redirect(uri, e) => redirect(&with_query(
-            &uri,
-            &[
+        AuthorizeFailure::Redirect(uri, e) => {
+            let params = [
                 ("error", Some(e.code())),
                 ("error_description", e.description()),
                 ("state", state),
-            ],
-        )),
+            ];
+            if implicit {
+                redirect(&with_fragment(&uri, &params))
+            } else {
+                redirect(&with_query(&uri, &params))
+            }
+        }
     }
 }
 
@@ -80,7 +86,7 @@ pub(crate) async fn back_to_client(
                     ],
                 ))
             }
-            Err(e) => failure(AuthorizeFailure::Internal(e), None),
+            Err(e) => failure(AuthorizeFailure::Internal(e), None, false),
         },
     }
 }
@@ -154,13 +160,14 @@ pub(super) async fn authorize(
                 .await;
             }
             Ok(None) => {}
-            Err(e) => return failure(AuthorizeFailure::Internal(e), None),
+            Err(e) => return failure(AuthorizeFailure::Internal(e), None, false),
         }
     }
     if prompt == "none" {
         return failure(
             AuthorizeFailure::Redirect(flow.a.redirect_uri.clone(), OAuthError::LoginRequired),
             flow.req.state.as_deref(),
+            flow.a.response_type == ResponseType::Token,
         );
     }
     let hint = flow.req.login_hint.clone();

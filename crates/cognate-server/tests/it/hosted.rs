@@ -444,6 +444,16 @@ backend_tests! {
         assert!(id["at_hash"].is_string());
         assert_eq!(claims(&fragment["access_token"])["scope"], "openid email");
 
+        // Errors for a token request travel in the fragment too.
+        let quiet = [
+            ("response_type", "token"), ("client_id", implicit.as_str()),
+            ("redirect_uri", CALLBACK), ("state", "st-9"), ("prompt", "none"),
+        ];
+        let resp = get_authorize(&browser(), &f, &quiet).await;
+        let loc = location(&resp).unwrap();
+        assert!(loc.query().is_none(), "{loc}");
+        assert!(loc.fragment().unwrap().contains("error=login_required"), "{loc}");
+
         // The code client may not ask for tokens.
         let params = [
             ("response_type", "token"), ("client_id", f.client.as_str()),
@@ -451,7 +461,7 @@ backend_tests! {
         ];
         let resp = get_authorize(&b, &f, &params).await;
         let loc = location(&resp).unwrap();
-        assert_eq!(query_param(&loc, "error").as_deref(), Some("unauthorized_client"));
+        assert!(loc.fragment().unwrap().contains("error=unauthorized_client"), "{loc}");
     }
 
     async fn endpoints_need_a_domain_and_custom_domains_route_by_host(app) {
