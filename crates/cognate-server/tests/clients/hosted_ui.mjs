@@ -199,14 +199,21 @@ async function callback(page, step) {
 
 /**
  * Runs `trigger` (a click whose page script sends a form) and expects the browser to end
- * up at the callback; the test exchanges the code before we go on.
+ * up at the callback; the test exchanges the code before we go on. An error the passkey
+ * script shows on the page ends the wait at once.
  */
 async function callbackAfter(page, step, trigger) {
-  try {
-    await Promise.all([page.waitForURL((u) => isAt(u.href, cfg.redirectUri), { timeout: STEP_MS }), trigger()]);
-  } catch (e) {
+  const outcome = Promise.race([
+    page.waitForURL((u) => isAt(u.href, cfg.redirectUri), { timeout: STEP_MS })
+      .then(() => null, (e) => e.message.split('\n')[0]),
+    page.locator('[data-passkey-error]').waitFor({ state: 'visible', timeout: STEP_MS })
+      .then(() => 'the page shows an error', () => new Promise(() => {})),
+  ]);
+  await trigger();
+  const problem = await outcome;
+  if (problem) {
     const alert = await alerts(page);
-    throw new Error(`${step}: the browser did not reach the callback but stayed at ${page.url()}${alert ? ` showing "${alert}"` : ''} (${e.message.split('\n')[0]})`);
+    throw new Error(`${step}: the browser did not reach the callback but stayed at ${page.url()}${alert ? ` showing "${alert}"` : ''} (${problem})`);
   }
   await callback(page, step);
 }
@@ -420,7 +427,11 @@ async function main() {
   try {
     const context = await browser.newContext({ viewport: DESKTOP });
     page = await context.newPage();
-    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text().trim()));
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      const where = m.location()?.url;
+      consoleErrors.push(`${m.text().trim()}${where ? ` [${where}]` : ''}`);
+    });
     await scenario(page, context);
     say({ ok: true });
   } catch (e) {

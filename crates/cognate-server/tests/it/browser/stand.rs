@@ -1,7 +1,8 @@
 //! The stand the browser tests run against: a server delivering mail to a real SMTP sink
 //! (mailin-embedded), a pool requiring `name` with verified emails and a domain, a public
 //! code-flow client, and the app's callback and logout pages on a local listener. Codes
-//! that reach the callback are exchanged here and their ID tokens verified.
+//! that reach the callback are exchanged here and their ID tokens verified. A [`Setup`]
+//! can serve the pages at `http://localhost:<port>` and let the pool offer passkeys.
 
 use crate::helpers::{Db, TestApp, spawn_with, test_config};
 use crate::sign_in::{PASSWORD, create_user};
