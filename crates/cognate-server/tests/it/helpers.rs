@@ -7,7 +7,7 @@ use cognate_core::clock::{Clock, FixedClock, SystemClock};
 use cognate_server::{Config, Server};
 use idp::config::retry::RetryConfig;
 use idp::config::{BehaviorVersion, Credentials, Region};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use std::sync::Arc;
 
 pub const KEY_ID: &str = "AKIATESTADMINKEY0001";
@@ -32,6 +32,8 @@ pub struct TestApp {
     pub data_dir: std::path::PathBuf,
     _dir: tempfile::TempDir,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    /// The per-test PostgreSQL database this server uses, removed when it stops.
+    database: Option<String>,
 }
 
 impl Drop for TestApp {
@@ -39,6 +41,52 @@ impl Drop for TestApp {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
+        if let Some(name) = self.database.take() {
+            drop_postgres_database(name);
+        }
+    }
+}
+
+/// Prefix of the databases [`fresh_postgres_database`] creates.
+const TEST_DATABASE_PREFIX: &str = "cognate_it_";
+
+/// The name of the per-test database `url` points at, if it is one.
+fn test_database_name(url: &str) -> Option<String> {
+    let path = url.split('?').next()?;
+    let (_, name) = path.rsplit_once('/')?;
+    name.starts_with(TEST_DATABASE_PREFIX)
+        .then(|| name.to_owned())
+}
+
+/// Removes a per-test database (closing the connections still open on it), so a
+/// long-lived local cluster does not grow with every run. Drop runs inside the test's
+/// runtime, which cannot be blocked on; a helper thread with its own runtime does it.
+fn drop_postgres_database(name: String) {
+    use sqlx::Connection;
+    let Some(base) = std::env::var("COGNATE_TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.is_empty())
+    else {
+        return;
+    };
+    let dropped = std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+            .block_on(async {
+                let mut conn = sqlx::PgConnection::connect(&base).await?;
+                sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                )))
+                .execute(&mut conn)
+                .await?;
+                conn.close().await?;
+                Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+            })
+    })
+    .join();
+    if !matches!(dropped, Ok(Ok(()))) {
+        eprintln!("notice: could not drop a test database");
     }
 }
 
@@ -70,7 +118,7 @@ pub fn postgres_url() -> Option<String> {
 /// Creates a fresh database on the test server and returns its URL.
 pub async fn fresh_postgres_database(base: &str) -> String {
     use sqlx::Connection;
-    let name = format!("cognate_it_{}", uuid::Uuid::new_v4().simple());
+    let name = format!("{TEST_DATABASE_PREFIX}{}", uuid::Uuid::new_v4().simple());
     let mut conn = sqlx::PgConnection::connect(base)
         .await
         .expect("connect to COGNATE_TEST_DATABASE_URL");
@@ -111,6 +159,10 @@ pub fn test_config(db: &Db, data_dir: &std::path::Path) -> Config {
 pub async fn spawn_with(config: Config, dir: tempfile::TempDir) -> TestApp {
     let clock = FixedClock::at(now_millis());
     let data_dir = config.data_dir.clone();
+    let database = config
+        .database_url
+        .as_ref()
+        .and_then(|url| test_database_name(url.expose_secret()));
     let server = Server::build_with_clock(config, Arc::new(clock.clone()))
         .await
         .expect("server starts");
@@ -128,6 +180,7 @@ pub async fn spawn_with(config: Config, dir: tempfile::TempDir) -> TestApp {
         data_dir,
         _dir: dir,
         shutdown: Some(tx),
+        database,
     }
 }
 
