@@ -38,6 +38,16 @@ fn asset(content_type: &'static str, body: impl IntoResponse) -> Response {
         .into_response()
 }
 
+/// `GET /favicon.ico` on the public URL and on custom domains: the pages have no icon,
+/// and an empty answer keeps browsers from logging a failed request on every page.
+pub(crate) async fn favicon() -> Response {
+    (
+        StatusCode::NO_CONTENT,
+        [(header::CACHE_CONTROL, "public, max-age=86400")],
+    )
+        .into_response()
+}
+
 /// `GET /_cognate/passkey.js`.
 pub(crate) async fn passkey_script() -> Response {
     asset("text/javascript; charset=utf-8", PASSKEY_SCRIPT)

@@ -59,9 +59,11 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/{pool_id}/ui/logo", get(assets::logo))
 }
 
-/// Routes outside any pool: the pages' own style sheet.
+/// Routes outside any pool: the pages' own style sheet and script, and the (empty)
+/// favicon.
 pub(crate) fn global_routes() -> Router<AppState> {
     Router::new()
+        .route("/favicon.ico", get(assets::favicon))
         .route("/_cognate/hosted.css", get(assets::stylesheet))
         .route("/_cognate/passkey.js", get(assets::passkey_script))
 }
@@ -166,16 +168,7 @@ impl Flow {
                 .get(header::ACCEPT_LANGUAGE)
                 .and_then(|v| v.to_str().ok()),
         );
-        let existing =
-            cookie(headers, CSRF_COOKIE).and_then(|c| state.core.login_csrf_for(pool_id, c));
-        let (csrf, new_csrf_cookie) = match existing {
-            Some(token) => (token, None),
-            None => {
-                let (pre, token) = state.core.new_login_csrf(pool_id);
-                let c = set_cookie(state, &base, CSRF_COOKIE, &pre, SESSION_MS / 1000);
-                (token, Some(c))
-            }
-        };
+        let (csrf, new_csrf_cookie) = csrf_token(state, pool_id, &base, headers);
         let (custom_css, logo) = branding(state, pool_id, &a.ctx.client.id, &base).await;
         let hidden = carried(&req);
         let query = serde_urlencoded::to_string(&hidden).unwrap_or_default();
@@ -236,12 +229,13 @@ impl Flow {
 pub(crate) fn check_csrf(
     state: &AppState,
     pool_id: &str,
+    base: &str,
     headers: &HeaderMap,
     fields: &Fields,
 ) -> Result<(), Box<Response>> {
     let ok = state.core.check_login_csrf(
         pool_id,
-        cookie(headers, CSRF_COOKIE),
+        cookie(state, base, headers, CSRF_COOKIE),
         fields.get("csrf_token").map(String::as_str),
     );
     if ok {
@@ -251,6 +245,26 @@ pub(crate) fn check_csrf(
             StatusCode::FORBIDDEN,
             "err_form_expired",
         )))
+    }
+}
+
+/// The CSRF token for the browser's pre-session cookie, with a new cookie to set when
+/// the browser has no valid one.
+fn csrf_token(
+    state: &AppState,
+    pool_id: &str,
+    base: &str,
+    headers: &HeaderMap,
+) -> (String, Option<HeaderValue>) {
+    let existing = cookie(state, base, headers, CSRF_COOKIE)
+        .and_then(|c| state.core.login_csrf_for(pool_id, c));
+    match existing {
+        Some(token) => (token, None),
+        None => {
+            let (pre, token) = state.core.new_login_csrf(pool_id);
+            let c = set_cookie(state, base, CSRF_COOKIE, &pre, SESSION_MS / 1000);
+            (token, Some(c))
+        }
     }
 }
 

@@ -74,7 +74,7 @@ pub(crate) async fn route_custom_domains(
                 }
             }
             // A custom domain serves its own pool's pages and the shared assets only.
-            Ok(Some(_)) if first != "_cognate" => {
+            Ok(Some(_)) if first != "_cognate" && path != "/favicon.ico" => {
                 return super::render::bare_error(StatusCode::NOT_FOUND, "err_not_found");
             }
             Ok(_) => {}

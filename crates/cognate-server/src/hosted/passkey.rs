@@ -187,7 +187,7 @@ pub(crate) async fn add(
         Err(resp) => return *resp,
     };
     let continue_href = format!("{}/oauth2/authorize?{}", flow.base, flow.frame.query);
-    let user = match cookie(&headers, SESSION_COOKIE) {
+    let user = match cookie(&state, &flow.base, &headers, SESSION_COOKIE) {
         Some(c) => state.core.oauth_session_user(&pool_id, c).await,
         None => Ok(None),
     };

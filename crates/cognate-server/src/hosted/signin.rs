@@ -133,7 +133,8 @@ pub(crate) async fn posted(
         )));
     };
     let fields: Fields = pairs.into_iter().collect();
-    check_csrf(state, pool_id, headers, &fields)?;
+    let base = base_path(mount, pool_id);
+    check_csrf(state, pool_id, &base, headers, &fields)?;
     // The per-address limit applied before routing; this is the per-username one.
     let username = value(&fields, "username");
     if !username.is_empty() {
@@ -154,7 +155,6 @@ pub(crate) async fn posted(
             )));
         }
     }
-    let base = base_path(mount, pool_id);
     let flow = Flow::start(state, pool_id, base, headers, authorize_request(&fields)).await?;
     Ok((flow, fields))
 }

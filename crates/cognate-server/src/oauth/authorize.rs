@@ -146,7 +146,7 @@ pub(super) async fn authorize(
     };
     let prompt = flow.req.prompt.as_deref().unwrap_or_default();
     if prompt != "login"
-        && let Some(c) = cookie(&headers, SESSION_COOKIE)
+        && let Some(c) = cookie(&state, &flow.base, &headers, SESSION_COOKIE)
     {
         match state.core.oauth_session_user(&pool_id, c).await {
             Ok(Some((user, auth_time))) => {

@@ -26,7 +26,7 @@ pub(super) async fn logout(
         return r;
     }
     let base = base_path(mount.as_deref(), &pool_id);
-    if let Some(c) = super::cookie(&headers, SESSION_COOKIE)
+    if let Some(c) = super::cookie(&state, &base, &headers, SESSION_COOKIE)
         && let Err(e) = state.core.end_oauth_session(&pool_id, c).await
     {
         tracing::error!(error = %e, "ending the browser session failed");

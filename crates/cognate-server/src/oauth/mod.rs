@@ -44,8 +44,41 @@ pub fn routes(state: AppState) -> Router<AppState> {
         ))
 }
 
-/// A cookie's value from the request.
-pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+/// How the hosted cookies are flagged and named for pages under `base` (RFC 6265bis
+/// §4.1.3). A custom domain (`base` empty) is HTTPS in production, as Cognito's custom
+/// domains are HTTPS-only, so its cookies are `Secure` unless the public URL itself is
+/// plain `http://` (development); they are scoped to `/` with no `Domain`, so they take
+/// the `__Host-` prefix, which browsers only accept in that shape and which no sibling
+/// subdomain or plain-HTTP page can set. Under the issuer path the cookies are scoped
+/// to `/<poolId>`, so `__Host-` cannot apply and `__Secure-` is used when the public
+/// URL is `https://`.
+fn cookie_policy(state: &AppState, base: &str) -> (bool, &'static str) {
+    let public = state.config.public_url();
+    if base.is_empty() {
+        let secure = !public.starts_with("http://");
+        (secure, if secure { "__Host-" } else { "" })
+    } else {
+        let secure = public.starts_with("https://");
+        (secure, if secure { "__Secure-" } else { "" })
+    }
+}
+
+/// The name a hosted cookie has for pages under `base` (see [`cookie_policy`]).
+pub(crate) fn cookie_name(state: &AppState, base: &str, name: &str) -> String {
+    let (_, prefix) = cookie_policy(state, base);
+    format!("{prefix}{name}")
+}
+
+/// A hosted cookie's value from the request, read only under the name [`set_cookie`]
+/// gives it for `base` (a plain-named copy is ignored, or the prefix would protect
+/// nothing).
+pub(crate) fn cookie<'a>(
+    state: &AppState,
+    base: &str,
+    headers: &'a HeaderMap,
+    name: &str,
+) -> Option<&'a str> {
+    let name = cookie_name(state, base, name);
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -57,7 +90,7 @@ pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> 
 }
 
 /// A `Set-Cookie` value scoped to the pages' path (`/<poolId>`, or `/` on a custom
-/// domain); `max_age` 0 deletes it.
+/// domain), named and flagged by [`cookie_policy`]; `max_age` 0 deletes it.
 pub(crate) fn set_cookie(
     state: &AppState,
     base: &str,
@@ -65,14 +98,12 @@ pub(crate) fn set_cookie(
     value: &str,
     max_age: i64,
 ) -> HeaderValue {
-    let secure = if state.config.public_url().starts_with("https://") {
-        "; Secure"
-    } else {
-        ""
-    };
+    let (secure, prefix) = cookie_policy(state, base);
+    let secure = if secure { "; Secure" } else { "" };
     let path = if base.is_empty() { "/" } else { base };
-    let text =
-        format!("{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}");
+    let text = format!(
+        "{prefix}{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"
+    );
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 

@@ -24,6 +24,7 @@ mod delivery;
 mod devices;
 mod groups;
 mod hosted;
+mod hosted_cookies;
 mod hosted_security;
 mod list_users;
 mod mfa;
