@@ -364,15 +364,31 @@ impl Core {
         )
     }
 
+    fn open_pre_session(&self, pool_id: &str, cookie: &str) -> Option<PreSession> {
+        let json = self.server_key.open_text(&csrf_context(pool_id), cookie)?;
+        let pre = serde_json::from_slice::<PreSession>(&json).ok()?;
+        (self.now() < pre.expires_at).then_some(pre)
+    }
+
     /// The CSRF token that belongs to a valid pre-session cookie (so every open tab of
     /// the same browser posts a valid token).
     pub fn login_csrf_for(&self, pool_id: &str, cookie: &str) -> Option<String> {
-        let json = self.server_key.open_text(&csrf_context(pool_id), cookie)?;
-        let pre = serde_json::from_slice::<PreSession>(&json).ok()?;
-        (self.now() < pre.expires_at).then(|| {
+        let pre = self.open_pre_session(pool_id, cookie)?;
+        Some(
             self.server_key
-                .mac_hex(&csrf_context(pool_id), pre.secret.as_bytes())
-        })
+                .mac_hex(&csrf_context(pool_id), pre.secret.as_bytes()),
+        )
+    }
+
+    /// A value that stands for the browser holding a valid pre-session cookie, to bind
+    /// sealed hand-offs (the sign-up ticket) to that browser. It is derived under its
+    /// own context, so it is never equal to the CSRF token a page shows.
+    pub fn login_browser_binding(&self, pool_id: &str, cookie: &str) -> Option<String> {
+        let pre = self.open_pre_session(pool_id, cookie)?;
+        Some(
+            self.server_key
+                .mac_hex(&format!("oauth-browser:{pool_id}"), pre.secret.as_bytes()),
+        )
     }
 
     /// Whether the form's CSRF token belongs to the pre-session cookie.

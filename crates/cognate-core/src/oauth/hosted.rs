@@ -8,6 +8,7 @@ use super::authorize::Authorized;
 use crate::Core;
 use crate::auth::client::{ClientContext, secret_hash};
 use crate::clock::Millis;
+use crate::crypto::ct_eq;
 use crate::error::{CoreError, CoreResult};
 use crate::identifiers::SignInConfig;
 use crate::mfa::respond::MfaOutcome;
@@ -100,6 +101,10 @@ struct Ticket {
     client_id: String,
     sub: String,
     expires_at: Millis,
+    /// The signing-up browser's pre-session binding
+    /// ([`Core::login_browser_binding`]): a ticket copied to another browser does not
+    /// sign in there.
+    browser: String,
 }
 
 /// The attributes the sign-up form asks for, in form order: the pool's required
@@ -410,14 +415,16 @@ impl Core {
     }
 
     /// The sign-up form: `SignUp`'s rules. Returns where the code went (if anywhere)
-    /// and a ticket that signs this browser in once the code is confirmed.
+    /// and, for a browser with a pre-session binding, a ticket that signs that browser
+    /// in once the code is confirmed.
     pub async fn hosted_sign_up(
         &self,
         ctx: &ClientContext,
         username: &str,
         password: &str,
         attributes: &BTreeMap<String, String>,
-    ) -> CoreResult<(Option<CodeDeliveryDetails>, String)> {
+        browser: Option<&str>,
+    ) -> CoreResult<(Option<CodeDeliveryDetails>, Option<String>)> {
         let user_attributes = attributes
             .iter()
             .filter(|(_, v)| !v.is_empty())
@@ -436,27 +443,30 @@ impl Core {
                 ..Default::default()
             })
             .await?;
-        let ticket = Ticket {
-            pool_id: ctx.pool.id.clone(),
-            client_id: ctx.client.id.clone(),
-            sub: resp.user_sub.clone(),
-            expires_at: self.now() + TICKET_MS,
-        };
-        let json = serde_json::to_vec(&ticket).unwrap_or_default();
-        Ok((
-            resp.code_delivery_details,
-            self.server_key.seal_text(TICKET_CONTEXT, &json),
-        ))
+        let ticket = browser.map(|b| {
+            let ticket = Ticket {
+                pool_id: ctx.pool.id.clone(),
+                client_id: ctx.client.id.clone(),
+                sub: resp.user_sub.clone(),
+                expires_at: self.now() + TICKET_MS,
+                browser: b.to_owned(),
+            };
+            let json = serde_json::to_vec(&ticket).unwrap_or_default();
+            self.server_key.seal_text(TICKET_CONTEXT, &json)
+        });
+        Ok((resp.code_delivery_details, ticket))
     }
 
     /// The confirmation form: `ConfirmSignUp`'s rules. With the ticket from the same
-    /// browser's sign-up, the confirmed user is signed in.
+    /// browser's sign-up (its pre-session binding is `browser`), the confirmed user is
+    /// signed in.
     pub async fn hosted_confirm(
         &self,
         ctx: &ClientContext,
         username: &str,
         code: &str,
         ticket: Option<&str>,
+        browser: Option<&str>,
     ) -> CoreResult<Option<(UserRecord, i64)>> {
         self.confirm_sign_up(CodeRequest {
             confirmation_code: Some(code.to_owned()),
@@ -469,7 +479,12 @@ impl Core {
         else {
             return Ok(None);
         };
-        if t.pool_id != ctx.pool.id || t.client_id != ctx.client.id || self.now() >= t.expires_at {
+        let same_browser = browser.is_some_and(|b| ct_eq(b.as_bytes(), t.browser.as_bytes()));
+        if t.pool_id != ctx.pool.id
+            || t.client_id != ctx.client.id
+            || self.now() >= t.expires_at
+            || !same_browser
+        {
             return Ok(None);
         }
         let user = self.store.find_user_by_sub(&ctx.pool.id, &t.sub).await?;

@@ -193,6 +193,13 @@ impl Flow {
         })
     }
 
+    /// The binding of the browser that sent `headers` to its pre-session cookie, when
+    /// it holds a valid one (forms only post with one).
+    pub(crate) fn browser_binding(&self, state: &AppState, headers: &HeaderMap) -> Option<String> {
+        cookie(state, &self.base, headers, CSRF_COOKIE)
+            .and_then(|c| state.core.login_browser_binding(&self.pool_id, c))
+    }
+
     /// A page in this flow's frame.
     pub(crate) fn page(&self, template: &'static str, title_key: &str) -> Page {
         Page::new(template, self.frame.t(title_key))

@@ -202,15 +202,16 @@ pub(crate) async fn submit(
         attrs.retain(|_, v| !v.is_empty());
     }
     let password = f.get("password").map_or("", String::as_str);
+    let browser = flow.browser_binding(&state, &headers);
     match state
         .core
-        .hosted_sign_up(&flow.a.ctx, &username, password, &attrs)
+        .hosted_sign_up(&flow.a.ctx, &username, password, &attrs, browser.as_deref())
         .await
     {
         Ok((delivery, ticket)) => show_confirm(
             &flow,
             &username,
-            Some(&ticket),
+            ticket.as_deref(),
             delivery.as_ref(),
             None,
             None,
@@ -266,9 +267,10 @@ pub(crate) async fn confirm(
         };
         return show_confirm(&flow, username, ticket, None, Some(p), None);
     }
+    let browser = flow.browser_binding(&state, &headers);
     match state
         .core
-        .hosted_confirm(&flow.a.ctx, username, code, ticket)
+        .hosted_confirm(&flow.a.ctx, username, code, ticket, browser.as_deref())
         .await
     {
         Ok(Some((user, auth_time))) => signed_in(&state, &flow, &user, auth_time).await,

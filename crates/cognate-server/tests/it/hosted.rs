@@ -354,6 +354,36 @@ backend_tests! {
         assert!(resp.text().await.unwrap().contains("already confirmed"));
     }
 
+    async fn a_sign_up_ticket_copied_to_another_browser_does_not_sign_in(app) {
+        let f = sign_up_fixture(&app).await;
+        let (challenge, _) = pkce();
+        let params = authorize_params(&f.client, &challenge, "n");
+        let b = browser();
+        let html = open(&b, &f, "signup", &params).await;
+        let resp = post(&b, &f, "signup", &html, &params, &[
+            ("username", "fay"), ("email", "fay@example.com"), ("name", "Fay"),
+            ("password", PASSWORD),
+        ]).await;
+        assert_eq!(resp.status(), StatusCode::OK);
+        let ticket = hidden(&resp.text().await.unwrap(), "ticket");
+        // Another browser with the code and a copy of the ticket: confirmed, but it
+        // must sign in itself.
+        let other = browser();
+        let mut q = params.clone();
+        q.push(("username", "fay"));
+        let html = open(&other, &f, "confirmUser", &q).await;
+        let code = app.last_code_to(&f.pool, "fay@example.com").await;
+        let resp = post(&other, &f, "confirmUser", &html, &params, &[
+            ("username", "fay"), ("ticket", &ticket), ("code", &code),
+        ]).await;
+        assert_eq!(resp.status(), StatusCode::OK, "no redirect to the callback");
+        let html = resp.text().await.unwrap();
+        assert!(html.contains("id=\"signin-form\""), "{html}");
+        assert!(html.contains("Your account is confirmed. Sign in to continue."));
+        let user = app.idp.admin_get_user().user_pool_id(&f.pool).username("fay").send().await.unwrap();
+        assert_eq!(user.user_status().unwrap().as_str(), "CONFIRMED");
+    }
+
     async fn forgot_and_reset_password_then_sign_in(app) {
         let f = fixture(&app).await;
         let b = browser();
