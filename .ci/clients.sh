@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the third-party clients that the cognate-server `third_party` integration tests
-# drive: amazon-cognito-identity-js and jose (npm, from package-lock.json) and pycognito,
-# boto3 and PyJWT (PyPI, into a venv), all under crates/cognate-server/tests/clients/.
+# drive: amazon-cognito-identity-js and jose (npm, from package-lock.json; with playwright-core,
+# aws-amplify and esbuild for the browser tests) and pycognito, boto3 and PyJWT (PyPI, into a
+# venv), all under crates/cognate-server/tests/clients/.
 # Idempotent: does nothing when the installed files are newer than the pinned lists.
 set -euo pipefail
 cd "$(dirname "$0")/../crates/cognate-server/tests/clients"

@@ -7,8 +7,10 @@
 //! verified. Screenshots of each page at desktop and phone widths go to
 //! `target/hosted-ui-screenshots/` (or `SCREENSHOT_DIR`). Without Chromium or
 //! playwright-core the tests print a notice and pass, except under CI (`CI` set).
+//! `amplify` signs in and out with Amplify JS v6's `signInWithRedirect`, unchanged.
 //! SQLite only: the pages are the subject here, not the store.
 
+mod amplify;
 mod driver;
 mod stand;
 

@@ -52,11 +52,11 @@ impl std::fmt::Debug for Run {
     }
 }
 
-/// The driver process; killed when dropped, so a failed test leaves no browser behind.
-struct Driver {
+/// A driver process; killed when dropped, so a failed test leaves no browser behind.
+pub(super) struct Driver {
     child: Child,
     stdin: ChildStdin,
-    lines: tokio::sync::mpsc::UnboundedReceiver<String>,
+    pub(super) lines: tokio::sync::mpsc::UnboundedReceiver<String>,
     stderr: Arc<Mutex<String>>,
 }
 
@@ -69,10 +69,15 @@ impl Drop for Driver {
 
 impl Driver {
     fn start(scenario: &str, config: &Value) -> Self {
+        Self::spawn("hosted_ui.mjs", &[scenario, &config.to_string()])
+    }
+
+    /// Runs `node <script> <args>` in `tests/clients` with the screenshot folder and
+    /// Chromium in its environment.
+    pub(super) fn spawn(script: &str, args: &[&str]) -> Self {
         let mut child = Command::new("node")
-            .arg("hosted_ui.mjs")
-            .arg(scenario)
-            .arg(config.to_string())
+            .arg(script)
+            .args(args)
             .current_dir(clients_dir())
             .env("SCREENSHOT_DIR", screenshot_dir())
             .env("CHROMIUM", chromium())
@@ -80,7 +85,7 @@ impl Driver {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .unwrap_or_else(|e| panic!("cannot run node hosted_ui.mjs: {e}"));
+            .unwrap_or_else(|e| panic!("cannot run node {script}: {e}"));
         let (tx, lines) = tokio::sync::mpsc::unbounded_channel();
         let stdout = BufReader::new(child.stdout.take().unwrap());
         std::thread::spawn(move || {
@@ -108,11 +113,11 @@ impl Driver {
     }
 
     /// Answers the driver; a driver that died is reported by the next read instead.
-    fn answer(&mut self, value: &Value) {
+    pub(super) fn answer(&mut self, value: &Value) {
         let _ = writeln!(self.stdin, "{value}").and_then(|()| self.stdin.flush());
     }
 
-    fn fail(&self, what: &str) -> ! {
+    pub(super) fn fail(&self, what: &str) -> ! {
         panic!("{what}\ndriver stderr:\n{}", self.stderr.lock().unwrap());
     }
 }
