@@ -8,6 +8,8 @@
 //! the code's hash right after (it needs the user's store id). A crash in between
 //! leaves an UNCONFIRMED user whose code does not work; ResendConfirmationCode mends it.
 
+pub mod link;
+
 use crate::auth::client::ClientContext;
 use crate::codes::{Purpose, code_mismatch};
 use crate::error::{CoreError, CoreResult};
@@ -119,7 +121,9 @@ impl Core {
             .password_credentials(&ctx.pool.id, &user, password)
             .await?;
         user.password_hash = Some(hash);
-        let pending = sign_up_delivery(&ctx.pool, &user)
+        let pending = self
+            .sign_up_message(&ctx, &user)
+            .await?
             .map(|d| self.new_pending_code(&user, Purpose::SignUp, &d));
         let outbox = pending.iter().map(|p| p.message.clone()).collect();
         let user = self
@@ -322,7 +326,10 @@ impl Core {
                 "User is already confirmed.".into(),
             ));
         }
-        let delivery = sign_up_delivery(pool, &user).ok_or_else(not_auto_verified)?;
+        let delivery = self
+            .sign_up_message(&call.ctx, &user)
+            .await?
+            .ok_or_else(not_auto_verified)?;
         self.check_rate(
             &user,
             "resend_confirmation_code",

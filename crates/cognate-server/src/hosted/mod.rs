@@ -11,6 +11,7 @@
 //! never framed or cached.
 
 mod assets;
+mod confirm_link;
 mod fields;
 pub(crate) mod i18n;
 mod mfa;

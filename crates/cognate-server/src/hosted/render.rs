@@ -32,6 +32,10 @@ const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/hosted/confirm.html"),
     ),
     (
+        "confirm_link.html",
+        include_str!("../../templates/hosted/confirm_link.html"),
+    ),
+    (
         "forgot.html",
         include_str!("../../templates/hosted/forgot.html"),
     ),

@@ -118,6 +118,28 @@ pub(crate) fn show_new_password(
     flow.show(page)
 }
 
+/// The per-username rate limit of a form post (the per-address one applies before
+/// routing); an empty username is not counted.
+pub(crate) fn check_username_limit(
+    state: &AppState,
+    class: crate::ratelimit::Class,
+    client: &str,
+    username: &str,
+) -> Result<(), Box<Response>> {
+    if username.is_empty()
+        || state
+            .limits
+            .check(class, None, Some((client, username)))
+            .is_ok()
+    {
+        return Ok(());
+    }
+    Err(Box::new(super::render::bare_error(
+        StatusCode::TOO_MANY_REQUESTS,
+        "err_too_many",
+    )))
+}
+
 /// Parses a posted form and runs the authorize checks it carries.
 pub(crate) async fn posted(
     state: &AppState,
@@ -136,25 +158,13 @@ pub(crate) async fn posted(
     let base = base_path(mount, pool_id);
     check_csrf(state, pool_id, &base, headers, &fields)?;
     // The per-address limit applied before routing; this is the per-username one.
-    let username = value(&fields, "username");
-    if !username.is_empty() {
-        let class = if fields.contains_key("password") {
-            crate::ratelimit::Class::SignIn
-        } else {
-            crate::ratelimit::Class::Account
-        };
-        let client = fields.get("client_id").map_or("", String::as_str);
-        if state
-            .limits
-            .check(class, None, Some((client, username)))
-            .is_err()
-        {
-            return Err(Box::new(super::render::bare_error(
-                StatusCode::TOO_MANY_REQUESTS,
-                "err_too_many",
-            )));
-        }
-    }
+    let class = if fields.contains_key("password") {
+        crate::ratelimit::Class::SignIn
+    } else {
+        crate::ratelimit::Class::Account
+    };
+    let client = fields.get("client_id").map_or("", String::as_str);
+    check_username_limit(state, class, client, value(&fields, "username"))?;
     let flow = Flow::start(state, pool_id, base, headers, authorize_request(&fields)).await?;
     Ok((flow, fields))
 }

@@ -14,6 +14,7 @@ use axum::response::Response;
 use axum::{Extension, Form};
 use cognate_core::oauth::hosted::{IdentifierKind, sign_up_attributes};
 use cognate_core::schema::{looks_like_email, looks_like_phone};
+use cognate_core::sign_up::link::confirms_by_link;
 use cognate_proto::self_service::CodeDeliveryDetails;
 use std::collections::BTreeMap;
 
@@ -82,7 +83,13 @@ pub(crate) fn show_confirm(
     notice: Option<String>,
 ) -> Response {
     let frame = &flow.frame;
+    // In a link pool an email carries a link, not a code: nothing to type here.
+    let by_link =
+        confirms_by_link(&flow.a.ctx.pool) && delivery.is_none_or(|d| d.delivery_medium == "EMAIL");
     let intro = match delivery {
+        Some(d) if d.delivery_medium == "EMAIL" && by_link => {
+            frame.t_with("confirm_link_sent", &[("destination", &d.destination)])
+        }
         Some(d) if d.delivery_medium == "EMAIL" => {
             frame.t_with("confirm_sent_email", &[("destination", &d.destination)])
         }
@@ -109,7 +116,8 @@ pub(crate) fn show_confirm(
         page.var("intro", intro)
             .var("code", code)
             .var("carry", carry)
-            .var("notice", notice),
+            .var("notice", notice)
+            .var("by_link", by_link),
     )
 }
 
@@ -228,7 +236,8 @@ pub(crate) async fn submit(
     }
 }
 
-/// `GET /<poolId>/confirmUser?username=...`.
+/// `GET /<poolId>/confirmUser?username=...`; the emailed link
+/// (`?confirmation_code=...`) goes to [`super::confirm_link`].
 #[tracing::instrument(skip_all, fields(pool_id = %pool_id))]
 pub(crate) async fn confirm_page(
     State(state): State<AppState>,
@@ -238,13 +247,17 @@ pub(crate) async fn confirm_page(
     Query(query): Query<BTreeMap<String, String>>,
 ) -> Response {
     let base = base_path(mount.as_deref(), &pool_id);
+    if query.contains_key("confirmation_code") {
+        return super::confirm_link::page(&state, &pool_id, base, &headers, &query).await;
+    }
     match Flow::start(&state, &pool_id, base, &headers, authorize_request(&query)).await {
         Ok(flow) => show_confirm(&flow, value(&query, "username"), None, None, None, None),
         Err(resp) => *resp,
     }
 }
 
-/// `POST /<poolId>/confirmUser`.
+/// `POST /<poolId>/confirmUser`; the emailed link's button (`confirmation_code`) goes
+/// to [`super::confirm_link`].
 #[tracing::instrument(skip_all, fields(pool_id = %pool_id))]
 pub(crate) async fn confirm(
     State(state): State<AppState>,
@@ -253,6 +266,14 @@ pub(crate) async fn confirm(
     headers: HeaderMap,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
+    let form = match form {
+        Ok(Form(pairs)) if pairs.iter().any(|(k, _)| k == "confirmation_code") => {
+            let base = base_path(mount.as_deref(), &pool_id);
+            let fields = pairs.into_iter().collect();
+            return super::confirm_link::submit(&state, &pool_id, base, &headers, fields).await;
+        }
+        other => other,
+    };
     let (flow, f) = match posted(&state, &pool_id, mount.as_deref(), &headers, form).await {
         Ok(x) => x,
         Err(resp) => return *resp,
@@ -305,7 +326,12 @@ pub(crate) async fn resend(
     let ticket = f.get("ticket").map(String::as_str);
     match state.core.hosted_resend(&flow.a.ctx, username).await {
         Ok(delivery) => {
-            let notice = flow.frame.t("resend_done");
+            let key = if confirms_by_link(&flow.a.ctx.pool) && delivery.delivery_medium == "EMAIL" {
+                "resend_link_done"
+            } else {
+                "resend_done"
+            };
+            let notice = flow.frame.t(key);
             show_confirm(&flow, username, ticket, Some(&delivery), None, Some(notice))
         }
         Err(e) => match problem(&e) {

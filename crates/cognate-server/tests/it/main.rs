@@ -25,6 +25,7 @@ mod devices;
 mod groups;
 mod hosted;
 mod hosted_cookies;
+mod hosted_link;
 mod hosted_security;
 mod list_users;
 mod mfa;
