@@ -192,6 +192,20 @@ impl Core {
         token: &str,
         valid: bool,
     ) -> CoreResult<()> {
+        let claims = self.feedback_link_claims(pool_id, token).await?;
+        let value = if valid { "Valid" } else { "Invalid" };
+        self.record_feedback(pool_id, &claims.event_id, value, "User")
+            .await
+    }
+
+    /// Whether a one-click link's token would be accepted, without recording anything
+    /// (the confirmation page shown before the user decides).
+    pub async fn check_feedback_link(&self, pool_id: &str, token: &str) -> CoreResult<()> {
+        self.feedback_link_claims(pool_id, token).await.map(|_| ())
+    }
+
+    /// The claims of a one-click link's token that still stands for its event.
+    async fn feedback_link_claims(&self, pool_id: &str, token: &str) -> CoreResult<TokenClaims> {
         let pool = self.load_pool(pool_id).await.map_err(|e| match e {
             CoreError::ResourceNotFound(_) => bad_token(),
             other => other,
@@ -206,9 +220,7 @@ impl Core {
             .await?
             .ok_or_else(bad_token)?;
         self.check_token_secret(pool_id, &user, &claims).await?;
-        let value = if valid { "Valid" } else { "Invalid" };
-        self.record_feedback(pool_id, &claims.event_id, value, "User")
-            .await
+        Ok(claims)
     }
 
     async fn check_token_secret(

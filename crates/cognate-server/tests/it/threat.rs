@@ -406,11 +406,16 @@ backend_tests! {
         let valid = link(&mail.body, "valid");
         assert!(valid.starts_with(&format!("{}/{pool}/auth-event-feedback?token=", app.url)), "{valid}");
 
-        // The one-click link records the user's feedback and answers a plain page.
+        // Opening the one-click link only asks; answering the question records it.
         let page = reqwest::get(&valid).await.unwrap();
         assert_eq!(page.status(), 200);
         assert_eq!(page.headers()["referrer-policy"], "no-referrer");
-        assert!(page.text().await.unwrap().contains("Thank you"));
+        assert!(page.text().await.unwrap().contains("Was this you?"));
+        assert!(events(&app, &pool, "alice").await[0].event_feedback().is_none());
+        let answered = reqwest::Client::new().post(&valid)
+            .form(&[("token", token_of(&valid).as_str()), ("value", "valid")]).send().await.unwrap();
+        assert_eq!(answered.status(), 200);
+        assert!(answered.text().await.unwrap().contains("Thank you"));
         let fb = events(&app, &pool, "alice").await[0].event_feedback().cloned().unwrap();
         assert_eq!((fb.feedback_value(), fb.provider()), (&FeedbackValueType::Valid, "User"));
 
@@ -444,6 +449,64 @@ backend_tests! {
         let e = app.idp.update_auth_event_feedback().user_pool_id(&pool).username("alice").event_id(&id)
             .feedback_token(&token).feedback_value(FeedbackValueType::Valid).send().await.unwrap_err().into_service_error();
         assert!(e.is_not_authorized_exception(), "{e:?}");
+    }
+
+    async fn feedback_links_ask_before_recording_and_refuse_bad_tokens(app) {
+        let pool = pool_with_mode(&app, Some(AdvancedSecurityModeType::Enforced)).await;
+        let web = client(&app, &pool).await;
+        app.idp.set_risk_configuration().user_pool_id(&pool)
+            .account_takeover_risk_configuration(takeover(true)).send().await.unwrap();
+        let alice = user(&app, &pool, "alice").await;
+        let id = app.core.record_auth_event(
+            sign_in(&pool, &web, &alice, EventResponse::Fail, ctx("203.0.113.7", "curl/8"))).await.unwrap();
+        let record = pool_record(&app, &pool).await;
+        assert!(app.core.notify_risk(&record, Some(&web), &alice, &id, EventAction::Block).await.unwrap());
+        let mail = app.outbox(&pool).await.into_iter().rev().find(|m| m.destination == "alice@example.com").unwrap();
+        let invalid = link(&mail.body, "invalid");
+        let token = token_of(&invalid);
+        let http = reqwest::Client::new();
+
+        // A scanner fetching the link, twice, records nothing; the page asks, with the
+        // hosted pages' headers, and its buttons post the same token.
+        for _ in 0..2 {
+            let page = http.get(&invalid).send().await.unwrap();
+            assert_eq!(page.status(), 200);
+            let h = page.headers().clone();
+            assert_eq!(h["referrer-policy"], "no-referrer");
+            assert_eq!(h["x-frame-options"], "DENY");
+            assert_eq!(h["cache-control"], "no-store");
+            assert!(!h["content-security-policy"].to_str().unwrap().contains("unsafe-inline"));
+            let body = page.text().await.unwrap();
+            assert!(body.contains("Was this you?") && body.contains("Yes, it was me") && body.contains("No, it was not me"), "{body}");
+            assert!(body.contains("method=\"post\"") && body.contains(&format!("value=\"{token}\"")), "{body}");
+            assert!(!body.contains("<script"), "{body}");
+        }
+        assert!(events(&app, &pool, "alice").await[0].event_feedback().is_none());
+
+        // Only the answer records, with the value of the button pressed.
+        let answered = http.post(&invalid).form(&[("token", token.as_str()), ("value", "invalid")]).send().await.unwrap();
+        assert_eq!(answered.status(), 200);
+        assert!(answered.text().await.unwrap().contains("not yours"));
+        let fb = events(&app, &pool, "alice").await[0].event_feedback().cloned().unwrap();
+        assert_eq!((fb.feedback_value(), fb.provider()), (&FeedbackValueType::Invalid, "User"));
+
+        // Tampered or replaced tokens get a clear refusal, on the page and on the answer.
+        let mut tampered = token.clone().into_bytes();
+        let last = tampered.len() - 2;
+        tampered[last] = if tampered[last] == b'A' { b'B' } else { b'A' };
+        let tampered = String::from_utf8(tampered).unwrap();
+        assert!(app.core.notify_risk(&record, Some(&web), &alice, &id, EventAction::Block).await.unwrap());
+        let url = format!("{}/{pool}/auth-event-feedback", app.url);
+        for tok in [tampered.as_str(), token.as_str()] {
+            let page = http.get(format!("{url}?token={tok}&value=valid")).send().await.unwrap();
+            assert_eq!(page.status(), 400);
+            assert!(page.text().await.unwrap().contains("This link is invalid or has expired"));
+            let post = http.post(&url).form(&[("token", tok), ("value", "valid")]).send().await.unwrap();
+            assert_eq!(post.status(), 400);
+            assert!(post.text().await.unwrap().contains("This link is invalid or has expired"));
+        }
+        let fb = events(&app, &pool, "alice").await[0].event_feedback().cloned().unwrap();
+        assert_eq!(fb.feedback_value(), &FeedbackValueType::Invalid);
     }
 
     async fn assessment_separates_familiar_sign_ins_from_takeovers(app) {
