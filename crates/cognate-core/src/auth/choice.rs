@@ -251,6 +251,8 @@ impl Core {
             challenge: SELECT_CHALLENGE.into(),
             auth_time: self.now() / 1000,
             expires_at: self.now() + ctx.session_minutes() * 60_000,
+            event_id: None,
+            risk_mfa: None,
         });
         Ok(AuthResponse {
             challenge_name: Some(SELECT_CHALLENGE.into()),
@@ -359,12 +361,15 @@ impl Core {
         let username = required(responses, "USERNAME")?;
         ctx.check_secret_hash(username, responses.get("SECRET_HASH").map(String::as_str))?;
         let credential = required(responses, "CREDENTIAL")?;
-        let (user, user_verified) = self
+        let result = self
             .passkey_first_factor(ctx, username, state, credential)
+            .await;
+        let (user, user_verified) = self
+            .record_failed_passwordless(ctx, Some(username), result)
             .await?;
         let auth_time = self.now() / 1000;
         if let Some(challenge) = self
-            .mfa_after_passkey(ctx, &user, user_verified, auth_time)
+            .passkey_passed(ctx, &user, user_verified, auth_time)
             .await?
         {
             return Ok(challenge);
@@ -403,6 +408,7 @@ impl Core {
             validity_ms,
             expires_at: now + validity_ms,
             event_id: None,
+            first_factor: true,
         };
         let mfa = self.user_mfa(user).await?;
         let mut r = self.ask_factor(ctx, user, &mfa, &first, factor).await?;

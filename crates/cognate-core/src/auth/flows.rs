@@ -295,7 +295,11 @@ impl Core {
         if user.status == status::FORCE_CHANGE_PASSWORD {
             self.store.clear_failures(user.id).await?;
             self.check_temporary_password_age(&ctx.pool, &user)?;
-            return Ok(self.new_password_challenge(ctx, &user, auth_time));
+            // Screened like any sign-in (never for a breached temporary password: the
+            // new one is checked instead); the event waits for the new password.
+            let screen = self.screen_sign_in(ctx, &user, None).await?;
+            self.record_sign_in(ctx, &user, &screen, true).await?;
+            return Ok(self.new_password_challenge_with(ctx, &user, auth_time, Some(&screen)));
         }
         // With a second factor to come, the failure counter is cleared only when it
         // passes (wrong MFA codes add up across sign-ins); the password check counted
@@ -349,7 +353,17 @@ impl Core {
         challenge: &str,
         auth_time: i64,
     ) -> String {
-        self.seal_session(&AuthSession {
+        self.seal_session(&self.new_session_record(ctx, user, challenge, auth_time))
+    }
+
+    fn new_session_record(
+        &self,
+        ctx: &ClientContext,
+        user: &UserRecord,
+        challenge: &str,
+        auth_time: i64,
+    ) -> AuthSession {
+        AuthSession {
             id: uuid::Uuid::new_v4().to_string(),
             pool_id: ctx.pool.id.clone(),
             client_id: ctx.client.id.clone(),
@@ -357,7 +371,9 @@ impl Core {
             challenge: challenge.into(),
             auth_time,
             expires_at: self.now() + ctx.session_minutes() * 60_000,
-        })
+            event_id: None,
+            risk_mfa: None,
+        }
     }
 
     pub(crate) fn new_password_challenge(
@@ -365,6 +381,18 @@ impl Core {
         ctx: &ClientContext,
         user: &UserRecord,
         auth_time: i64,
+    ) -> AuthResponse {
+        self.new_password_challenge_with(ctx, user, auth_time, None)
+    }
+
+    /// NEW_PASSWORD_REQUIRED whose session continues the screened sign-in `screen`
+    /// (its event, and the MFA step its risk asks for), when there is one.
+    pub(crate) fn new_password_challenge_with(
+        &self,
+        ctx: &ClientContext,
+        user: &UserRecord,
+        auth_time: i64,
+        screen: Option<&crate::threat::gate::SignInScreen>,
     ) -> AuthResponse {
         let attrs: serde_json::Map<String, serde_json::Value> = user
             .attributes
@@ -386,21 +414,48 @@ impl Core {
             "requiredAttributes".into(),
             serde_json::to_string(&missing).unwrap_or_default(),
         );
-        let session = self.new_session(ctx, user, "NEW_PASSWORD_REQUIRED", auth_time);
-        challenge("NEW_PASSWORD_REQUIRED", Some(session), params)
+        let mut s = self.new_session_record(ctx, user, "NEW_PASSWORD_REQUIRED", auth_time);
+        if let Some(screen) = screen {
+            s.event_id = screen.event_id().map(str::to_owned);
+            s.risk_mfa = crate::threat::gate::force_name(screen.force()).map(str::to_owned);
+        }
+        challenge("NEW_PASSWORD_REQUIRED", Some(self.seal_session(&s)), params)
     }
 
+    /// Answers NEW_PASSWORD_REQUIRED, then continues the sign-in its session began:
+    /// the MFA step its risk asked for, the device or MFA step, or tokens. The sign-in
+    /// event ends `Pass` with the tokens (which carry its id) or `Fail` with a refusal.
     async fn new_password(
         &self,
         ctx: &ClientContext,
         session: &str,
         responses: &StringMap,
     ) -> CoreResult<AuthResponse> {
-        let (user, auth_time) = self.complete_new_password(ctx, session, responses).await?;
+        let (user, s) = self
+            .complete_new_password_session(ctx, session, responses)
+            .await?;
+        self.resume_sign_in_event(s.event_id.as_deref());
+        let result = self.after_new_password(ctx, &user, &s, responses).await;
+        self.end_sign_in_step(&ctx.pool, s.event_id.as_deref(), None, result)
+            .await
+    }
+
+    async fn after_new_password(
+        &self,
+        ctx: &ClientContext,
+        user: &UserRecord,
+        s: &AuthSession,
+        responses: &StringMap,
+    ) -> CoreResult<AuthResponse> {
+        let (user, auth_time) = (user.clone(), s.auth_time);
         let device_key = responses.get("DEVICE_KEY").map(String::as_str);
         let device = self.named_device(&ctx.pool, &user, device_key).await?;
+        let screen = crate::threat::gate::SignInScreen::resumed(
+            s.event_id.clone(),
+            crate::threat::gate::force_of(s.risk_mfa.as_deref()),
+        );
         if let Some(challenge) = self
-            .device_or_mfa_challenge(ctx, &user, auth_time, device.as_ref())
+            .screened_challenge(ctx, &user, auth_time, device.as_ref(), &screen)
             .await?
         {
             return Ok(challenge);
@@ -422,6 +477,19 @@ impl Core {
         session: &str,
         responses: &StringMap,
     ) -> CoreResult<(UserRecord, i64)> {
+        let (user, s) = self
+            .complete_new_password_session(ctx, session, responses)
+            .await?;
+        Ok((user, s.auth_time))
+    }
+
+    /// [`Core::complete_new_password`], answering the session it spent.
+    async fn complete_new_password_session(
+        &self,
+        ctx: &ClientContext,
+        session: &str,
+        responses: &StringMap,
+    ) -> CoreResult<(UserRecord, AuthSession)> {
         // The answer is checked before the session is spent, so a refused password
         // can be corrected with the same session.
         let s = self.read_session(
@@ -505,7 +573,7 @@ impl Core {
             .await?;
         self.record_account_event(&event, EventResponse::Pass, compromised, None)
             .await;
-        Ok((user, s.auth_time))
+        Ok((user, s))
     }
 
     async fn srp_start(&self, ctx: &ClientContext, params: &StringMap) -> CoreResult<AuthResponse> {
@@ -639,6 +707,11 @@ impl Core {
             return Err(CoreError::bad_credentials());
         }
         let device_key = responses.get("DEVICE_KEY").map(String::as_str);
+        if let Err(e) = self.known_device_key(&ctx.pool, &user, device_key).await {
+            // The password was right: the attempt counted for it is taken back.
+            self.store.forgive_failure(user.id).await?;
+            return Err(e);
+        }
         self.after_first_factor(ctx, user, device_key, None).await
     }
 

@@ -30,6 +30,14 @@ pub struct AuthSession {
     pub auth_time: i64,
     /// Expiry (epoch ms).
     pub expires_at: Millis,
+    /// The threat-protection sign-in event this step continues (absent while threat
+    /// protection is off, and in sessions sealed before it was carried).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
+    /// The MFA step the sign-in's risk assessment asked for (`MFA_REQUIRED`,
+    /// `MFA_IF_CONFIGURED`), applied once this step passes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk_mfa: Option<String>,
 }
 
 /// The server's half of an SRP exchange, carried in `SECRET_BLOCK`.

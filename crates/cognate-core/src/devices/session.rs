@@ -39,6 +39,10 @@ pub(crate) struct DeviceSession {
     pub(crate) auth_time: i64,
     /// Expiry (epoch ms).
     pub(crate) expires_at: Millis,
+    /// The threat-protection sign-in event the device proof completes (absent while
+    /// threat protection is off, and in sessions sealed before it was carried).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) event_id: Option<String>,
 }
 
 /// The server's half of the device SRP exchange, carried in `SECRET_BLOCK`.

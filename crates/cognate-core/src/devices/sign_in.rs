@@ -7,7 +7,7 @@
 //! DEVICE_SRP_AUTH (its proof replaces MFA); any other device answers MFA first when the
 //! pool asks for it, else proves itself with DEVICE_SRP_AUTH. A key that names no such
 //! device (unknown, forgotten, another user's) is ignored: the sign-in continues as from
-//! a new device.
+//! a new device, except in the SRP password step ([`Core::known_device_key`]).
 
 use super::session::DeviceSession;
 use super::store::DeviceRecord;
@@ -15,7 +15,7 @@ use super::{DEVICE_SRP_AUTH, DeviceSettings};
 use crate::Core;
 use crate::auth::client::ClientContext;
 use crate::auth::tokens::Grant;
-use crate::error::CoreResult;
+use crate::error::{CoreError, CoreResult};
 use crate::store::{AppClientRecord, UserPoolRecord, UserRecord};
 use cognate_proto::auth::{AuthResponse, AuthenticationResult, NewDeviceMetadata, StringMap};
 use cognate_proto::device::is_device_key;
@@ -39,6 +39,36 @@ impl Core {
             .get_device(&pool.id, key)
             .await?
             .filter(|d| d.user_id == user.id))
+    }
+
+    /// The `DEVICE_KEY` sent with the answer to PASSWORD_VERIFIER (USER_SRP_AUTH's
+    /// password step), which must name a device of the user in a pool that tracks
+    /// devices: else `ResourceNotFoundException` "Device does not exist.".
+    ///
+    /// Cognito answers so when the key is of a forgotten device, and the clients rely
+    /// on it: amazon-cognito-identity-js (PR #206, "Retry PASSWORD_VERIFIER challenge
+    /// if device has been forgotten") and Amplify Android, Swift and Flutter catch
+    /// that error, drop their stored device and sign in again without it. A client
+    /// that kept a forgotten device's key therefore learns to forget it instead of
+    /// sending it forever. Elsewhere (InitiateAuth's `AuthParameters`, the answers to
+    /// NEW_PASSWORD_REQUIRED and MFA) no such answer from Cognito is documented or
+    /// reported, so a key that names no device is ignored there, as before. The check
+    /// runs only after the password proof passed, so it tells nothing to a guesser.
+    pub(crate) async fn known_device_key(
+        &self,
+        pool: &UserPoolRecord,
+        user: &UserRecord,
+        key: Option<&str>,
+    ) -> CoreResult<()> {
+        let Some(key) = key.filter(|k| !k.is_empty()) else {
+            return Ok(());
+        };
+        if DeviceSettings::of(pool).is_none()
+            || self.named_device(pool, user, Some(key)).await?.is_some()
+        {
+            return Ok(());
+        }
+        Err(CoreError::ResourceNotFound("Device does not exist.".into()))
     }
 
     /// Whether this device's proof stands in for MFA: it is remembered and the pool
@@ -88,6 +118,7 @@ impl Core {
             skips_mfa,
             auth_time,
             expires_at: self.now() + ctx.session_minutes() * 60_000,
+            event_id: crate::threat::request::sign_in_event(),
         };
         let mut params = StringMap::new();
         params.insert("USERNAME".into(), user.username.clone());

@@ -41,7 +41,8 @@ fn pad_even(hex_text: &str) -> String {
 }
 
 impl Core {
-    /// `RespondToAuthChallenge(DEVICE_SRP_AUTH)`.
+    /// `RespondToAuthChallenge(DEVICE_SRP_AUTH)`; a refusal ends the sign-in's event
+    /// as failed.
     pub(crate) async fn respond_device_srp_auth(
         &self,
         ctx: &ClientContext,
@@ -52,14 +53,25 @@ impl Core {
             CoreError::InvalidParameter("Missing required parameter Session".into())
         })?;
         let s = self.open_device_session(ctx, text, DEVICE_SRP_AUTH)?;
+        let result = self.device_srp_step(ctx, &s, responses).await;
+        self.end_sign_in_step(&ctx.pool, s.event_id.as_deref(), None, result)
+            .await
+    }
+
+    async fn device_srp_step(
+        &self,
+        ctx: &ClientContext,
+        s: &DeviceSession,
+        responses: &StringMap,
+    ) -> CoreResult<AuthResponse> {
         let a_hex = required(responses, "SRP_A")?;
         let a = srp::parse_client_public(a_hex)
             .map_err(|_| CoreError::InvalidParameter("Invalid SRP_A value.".into()))?;
-        let (user, device) = self.device_answerer(ctx, &s, responses).await?;
-        self.spend_device_session(&s).await?;
+        let (user, device) = self.device_answerer(ctx, s, responses).await?;
+        self.spend_device_session(s).await?;
         let verifier = self.open_device_verifier(&device)?;
         let eph = srp::server_ephemeral(&verifier);
-        let next = self.next_device_session(ctx, &s, DEVICE_PASSWORD_VERIFIER);
+        let next = self.next_device_session(ctx, s, DEVICE_PASSWORD_VERIFIER);
         let block = self.seal_device_block(&DeviceSrpState {
             session: next.clone(),
             secret_b: hex::encode(&eph.secret_b),
@@ -81,7 +93,8 @@ impl Core {
     }
 
     /// `RespondToAuthChallenge(DEVICE_PASSWORD_VERIFIER)`: the proof, then tokens bound
-    /// to the device.
+    /// to the device. The sign-in's event (from the secret block) ends `Pass` with the
+    /// tokens, which carry its id, or `Fail` with a refusal.
     pub(crate) async fn respond_device_password_verifier(
         &self,
         ctx: &ClientContext,
@@ -97,6 +110,25 @@ impl Core {
             .map(|t| self.open_device_session(ctx, t, DEVICE_PASSWORD_VERIFIER))
             .transpose()?;
         let state = self.open_device_block(ctx, block).await?;
+        let event_id = state.session.event_id.clone();
+        self.resume_sign_in_event(event_id.as_deref());
+        let result = self
+            .device_claim_step(ctx, sent, &state, responses, (block, signature, timestamp))
+            .await;
+        self.end_sign_in_step(&ctx.pool, event_id.as_deref(), None, result)
+            .await
+    }
+
+    /// The device's password claim (`block`, `signature`, `timestamp`) checked against
+    /// the state of the step before.
+    async fn device_claim_step(
+        &self,
+        ctx: &ClientContext,
+        sent: Option<DeviceSession>,
+        state: &DeviceSrpState,
+        responses: &StringMap,
+        (block, signature, timestamp): (&str, &str, &str),
+    ) -> CoreResult<AuthResponse> {
         let s = &state.session;
         if sent.is_some_and(|t| t.id != s.id) {
             return Err(invalid_session());

@@ -224,6 +224,7 @@ impl Core {
             validity_ms,
             expires_at: now + validity_ms,
             event_id: crate::threat::request::sign_in_event(),
+            first_factor: false,
         };
         let step = decide_forced(&factors, user, &mfa, force);
         Ok(match step {

@@ -207,6 +207,11 @@ impl Core {
             )
         };
         if !correct {
+            if s.first_factor {
+                return self
+                    .record_failed_passwordless(ctx, Some(&user.username), Err(mismatch()))
+                    .await;
+            }
             // Best effort: the refusal stands even if the event cannot be updated.
             if let Err(e) = self
                 .mfa_answered(&ctx.pool, s.event_id.as_deref(), false)
@@ -223,6 +228,9 @@ impl Core {
             None => user,
         };
         self.store.clear_failures(user.id).await?;
+        if s.first_factor {
+            return self.passwordless_code_passed(ctx, user, s.auth_time).await;
+        }
         self.mfa_answered(&ctx.pool, s.event_id.as_deref(), true)
             .await?;
         Ok(MfaOutcome::Passed {

@@ -57,6 +57,10 @@ pub(crate) struct MfaSession {
     /// threat protection is off, and in sessions sealed before events existed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) event_id: Option<String>,
+    /// The code is USER_AUTH's passwordless first factor (EMAIL_OTP, SMS_OTP), not a
+    /// second one: once it passes, the sign-in is screened like a password sign-in.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub(crate) first_factor: bool,
 }
 
 pub(crate) fn invalid_session() -> CoreError {

@@ -42,6 +42,11 @@ pub struct CodeGrant {
     pub origin_jti: String,
     /// Expiry (epoch ms).
     pub expires_at: Millis,
+    /// The threat-protection sign-in event that signed the user in (absent while
+    /// threat protection is off, and in codes sealed before it was carried), so the
+    /// tokens of the exchange carry the event's id as `event_id`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
 }
 
 fn bad_code() -> OAuthError {
@@ -49,7 +54,8 @@ fn bad_code() -> OAuthError {
 }
 
 impl Core {
-    /// Makes the code for an authorized request and signed-in user.
+    /// Makes the code for an authorized request and signed-in user; the sign-in event
+    /// this request recorded (if any) travels in it.
     pub fn new_authorization_code(
         &self,
         a: &Authorized,
@@ -68,6 +74,7 @@ impl Core {
             auth_time,
             origin_jti: uuid::Uuid::new_v4().to_string(),
             expires_at: self.now() + CODE_MS,
+            event_id: crate::threat::request::sign_in_event(),
         };
         let json = serde_json::to_vec(&grant).unwrap_or_default();
         self.server_key.seal_text(CODE_CONTEXT, &json)

@@ -180,7 +180,9 @@ impl Core {
                 user: &user,
                 auth_time: code.auth_time,
                 origin_jti: code.origin_jti,
-                event_id: uuid::Uuid::new_v4().to_string(),
+                event_id: code
+                    .event_id
+                    .unwrap_or_else(|| uuid::Uuid::new_v4().to_string()),
                 device_key: None,
                 with_refresh_token: true,
                 oauth: Some(grant.clone()),

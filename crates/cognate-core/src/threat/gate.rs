@@ -43,6 +43,11 @@ pub(crate) struct SignInScreen {
     compromised: Option<CompromisedOutcome>,
     /// How the assessment bears on the MFA step.
     force: MfaForce,
+    /// Whether the first factor was a password (it then shows in `ChallengeResponses`).
+    password_factor: bool,
+    /// Whether the event was recorded by an earlier request (a refusal then ends it
+    /// rather than recording another).
+    recorded: bool,
 }
 
 impl SignInScreen {
@@ -52,7 +57,48 @@ impl SignInScreen {
             assessment: None,
             compromised: None,
             force: MfaForce::No,
+            password_factor: true,
+            recorded: false,
         }
+    }
+
+    /// The screen of a sign-in whose event `event_id` an earlier step recorded, with
+    /// the MFA step its assessment asked for.
+    pub(crate) fn resumed(event_id: Option<String>, force: MfaForce) -> Self {
+        Self {
+            event_id,
+            force,
+            recorded: true,
+            ..Self::off()
+        }
+    }
+
+    /// The sign-in event's id (`None` while threat protection is off).
+    pub(crate) fn event_id(&self) -> Option<&str> {
+        self.event_id.as_deref()
+    }
+
+    /// How the assessment bears on the MFA step.
+    pub(crate) fn force(&self) -> MfaForce {
+        self.force
+    }
+}
+
+/// The name a session keeps for `force` (`None` for no force).
+pub(crate) fn force_name(force: MfaForce) -> Option<&'static str> {
+    match force {
+        MfaForce::No => None,
+        MfaForce::IfConfigured => Some("MFA_IF_CONFIGURED"),
+        MfaForce::Required => Some("MFA_REQUIRED"),
+    }
+}
+
+/// The force a session names ([`force_name`]).
+pub(crate) fn force_of(name: Option<&str>) -> MfaForce {
+    match name {
+        Some("MFA_IF_CONFIGURED") => MfaForce::IfConfigured,
+        Some("MFA_REQUIRED") => MfaForce::Required,
+        _ => MfaForce::No,
     }
 }
 
@@ -77,6 +123,27 @@ impl Core {
         user: &UserRecord,
         password: Option<&str>,
     ) -> CoreResult<SignInScreen> {
+        self.screen_first_factor(ctx, user, password, true).await
+    }
+
+    /// [`Core::screen_sign_in`] for a first factor without a password (a one-time code
+    /// by email or SMS, a passkey): the same assessment and actions, and no `Password`
+    /// entry in the event's `ChallengeResponses`.
+    pub(crate) async fn screen_passwordless(
+        &self,
+        ctx: &ClientContext,
+        user: &UserRecord,
+    ) -> CoreResult<SignInScreen> {
+        self.screen_first_factor(ctx, user, None, false).await
+    }
+
+    async fn screen_first_factor(
+        &self,
+        ctx: &ClientContext,
+        user: &UserRecord,
+        password: Option<&str>,
+        password_factor: bool,
+    ) -> CoreResult<SignInScreen> {
         if mode_of(&ctx.pool) == Mode::Off {
             return Ok(SignInScreen::off());
         }
@@ -94,6 +161,7 @@ impl Core {
         };
         let mut screen = SignInScreen {
             compromised,
+            password_factor,
             ..SignInScreen::off()
         };
         if compromised.is_some_and(|c| c.action == CompromisedAction::Block) {
@@ -130,28 +198,45 @@ impl Core {
         device: Option<&DeviceRecord>,
         screen: &SignInScreen,
     ) -> CoreResult<Option<AuthResponse>> {
-        if screen.force != MfaForce::No {
-            match self
-                .mfa_challenge_with(ctx, user, auth_time, screen.force)
-                .await
-            {
-                Ok(Some(challenge)) => return Ok(Some(challenge)),
-                Ok(None) => {}
-                Err(CoreError::NotAuthorized(m)) if m == RISK_REFUSAL => {
-                    self.store.forgive_failure(user.id).await?;
-                    let mut refused = screen.clone();
-                    if let Some(a) = refused.assessment.as_mut() {
-                        a.decision = RiskDecision::Block;
-                        a.action.event_action = EventAction::Block;
-                    }
-                    self.refused_event(ctx, user, &refused).await?;
-                    return Err(risk_refusal());
-                }
-                Err(e) => return Err(e),
-            }
+        if let Some(challenge) = self
+            .risk_mfa_challenge(ctx, user, auth_time, screen)
+            .await?
+        {
+            return Ok(Some(challenge));
         }
         self.device_or_mfa_challenge(ctx, user, auth_time, device)
             .await
+    }
+
+    /// The MFA challenge the assessment asks for, if any (`None` also when it asks
+    /// only if configured and the user has no factor). A user who must answer MFA but
+    /// cannot is refused, and the event records it.
+    pub(crate) async fn risk_mfa_challenge(
+        &self,
+        ctx: &ClientContext,
+        user: &UserRecord,
+        auth_time: i64,
+        screen: &SignInScreen,
+    ) -> CoreResult<Option<AuthResponse>> {
+        if screen.force == MfaForce::No {
+            return Ok(None);
+        }
+        match self
+            .mfa_challenge_with(ctx, user, auth_time, screen.force)
+            .await
+        {
+            Err(CoreError::NotAuthorized(m)) if m == RISK_REFUSAL => {
+                self.store.forgive_failure(user.id).await?;
+                let mut refused = screen.clone();
+                if let Some(a) = refused.assessment.as_mut() {
+                    a.decision = RiskDecision::Block;
+                    a.action.event_action = EventAction::Block;
+                }
+                self.refused_event(ctx, user, &refused).await?;
+                Err(risk_refusal())
+            }
+            other => other,
+        }
     }
 
     /// Records the screened sign-in: `InProgress` while a challenge is pending, else
@@ -186,13 +271,19 @@ impl Core {
         Ok(())
     }
 
-    /// Records a refused sign-in (the password was right) and notifies as configured.
+    /// Records a refused sign-in (the first factor was right) and notifies as
+    /// configured; the event of a resumed sign-in ends as failed instead.
     async fn refused_event(
         &self,
         ctx: &ClientContext,
         user: &UserRecord,
         screen: &SignInScreen,
     ) -> CoreResult<()> {
+        if let (true, Some(id)) = (screen.recorded, screen.event_id.as_deref()) {
+            return self
+                .update_auth_event(&ctx.pool.id, id, EventResponse::Fail, None)
+                .await;
+        }
         let event_id = uuid::Uuid::new_v4().to_string();
         let event = sign_in_event_of(ctx, user, screen, EventResponse::Fail);
         self.store_auth_event(&event_id, event).await?;
@@ -243,12 +334,38 @@ impl Core {
         username: Option<&str>,
         result: CoreResult<T>,
     ) -> CoreResult<T> {
+        self.record_failed_first_factor(ctx, username, result, true)
+            .await
+    }
+
+    /// [`Core::record_failed_sign_in`] for a passwordless first factor (a wrong
+    /// one-time code or passkey assertion): the event has no `Password` entry.
+    pub(crate) async fn record_failed_passwordless<T>(
+        &self,
+        ctx: &ClientContext,
+        username: Option<&str>,
+        result: CoreResult<T>,
+    ) -> CoreResult<T> {
+        self.record_failed_first_factor(ctx, username, result, false)
+            .await
+    }
+
+    async fn record_failed_first_factor<T>(
+        &self,
+        ctx: &ClientContext,
+        username: Option<&str>,
+        result: CoreResult<T>,
+        password_factor: bool,
+    ) -> CoreResult<T> {
         let Err(e) = &result else {
             return result;
         };
         let counted = matches!(
             e,
-            CoreError::NotAuthorized(_) | CoreError::UserNotFound | CoreError::UserNotConfirmed
+            CoreError::NotAuthorized(_)
+                | CoreError::UserNotFound
+                | CoreError::UserNotConfirmed
+                | CoreError::CodeMismatch(_)
         );
         if !counted || mode_of(&ctx.pool) == Mode::Off || sign_in_event().is_some() {
             return result;
@@ -265,7 +382,11 @@ impl Core {
             response: EventResponse::Fail,
             assessment: None,
             compromised: None,
-            challenges: vec![(ChallengeName::Password, false)],
+            challenges: if password_factor {
+                vec![(ChallengeName::Password, false)]
+            } else {
+                Vec::new()
+            },
             context: ctx.origin.clone(),
         };
         let event_id = uuid::Uuid::new_v4().to_string();
@@ -323,7 +444,11 @@ fn sign_in_event_of(
         response,
         assessment: screen.assessment.clone(),
         compromised: screen.compromised,
-        challenges: vec![(ChallengeName::Password, true)],
+        challenges: if screen.password_factor {
+            vec![(ChallengeName::Password, true)]
+        } else {
+            Vec::new()
+        },
         context: ctx.origin.clone(),
     }
 }

@@ -358,6 +358,77 @@ async fn tokens(app: &TestApp, f: &Fx, user: &str) -> AuthenticationResultType {
         .expect("tokens")
 }
 
+/// USER_SRP_AUTH up to the answer to PASSWORD_VERIFIER, sending `device` as DEVICE_KEY
+/// with the answer (as the JS clients do).
+async fn srp_sign_in(
+    app: &TestApp,
+    f: &Fx,
+    user: &str,
+    device: &str,
+) -> Result<RespondToAuthChallengeOutput, RespondToAuthChallengeError> {
+    let eph = ClientEphemeral::generate();
+    let start = app
+        .idp
+        .initiate_auth()
+        .client_id(&f.client)
+        .auth_flow(AuthFlowType::UserSrpAuth)
+        .auth_parameters("USERNAME", user)
+        .auth_parameters("SRP_A", &eph.public_a_hex)
+        .auth_parameters("DEVICE_KEY", device)
+        .send()
+        .await
+        .unwrap();
+    let p = start.challenge_parameters().unwrap();
+    let timestamp = format_timestamp(app.clock_now_secs());
+    let signature = password_claim_signature(
+        &eph,
+        &ClaimInput {
+            realm: f.pool.split_once('_').unwrap().1,
+            user_id: &p["USER_ID_FOR_SRP"],
+            password: PASSWORD,
+            salt_hex: &p["SALT"],
+            public_b_hex: &p["SRP_B"],
+            secret_block_b64: &p["SECRET_BLOCK"],
+            timestamp: &timestamp,
+        },
+    )
+    .unwrap();
+    respond(
+        app,
+        f,
+        C::PasswordVerifier,
+        start.session(),
+        &[
+            ("USERNAME", user),
+            ("PASSWORD_CLAIM_SECRET_BLOCK", &p["SECRET_BLOCK"]),
+            ("PASSWORD_CLAIM_SIGNATURE", &signature),
+            ("TIMESTAMP", &timestamp),
+            ("DEVICE_KEY", device),
+        ],
+    )
+    .await
+}
+
+/// `(EventResponse, EventId)` of a user's newest auth event.
+async fn newest_event(app: &TestApp, f: &Fx, user: &str) -> (String, String) {
+    let events = app
+        .idp
+        .admin_list_user_auth_events()
+        .user_pool_id(&f.pool)
+        .username(user)
+        .max_results(1)
+        .send()
+        .await
+        .unwrap()
+        .auth_events
+        .unwrap_or_default();
+    let e = &events[0];
+    (
+        e.event_response().unwrap().as_str().to_owned(),
+        e.event_id().unwrap().to_owned(),
+    )
+}
+
 backend_tests! {
     async fn sign_in_hands_out_a_new_device_that_confirm_device_remembers(app) {
         let f = device_pool(&app, true, false).await;
@@ -625,6 +696,75 @@ backend_tests! {
         let answers = claim(&app, "alice", d, &d.password, &eph1, &step1);
         let err = send_claim(&app, &f, &step2, &answers).await.unwrap_err();
         assert!(err.is_not_authorized_exception(), "{err:?}");
+    }
+
+    async fn remembered_device_sign_ins_end_their_auth_events(app) {
+        use aws_sdk_cognitoidentityprovider::types::{AdvancedSecurityModeType, UserPoolAddOnsType};
+        let f = device_pool(&app, true, false).await;
+        app.idp.update_user_pool().user_pool_id(&f.pool)
+            .device_configuration(DeviceConfigurationType::builder().challenge_required_on_new_device(true)
+                .device_only_remembered_on_user_prompt(false).build())
+            .user_pool_add_ons(UserPoolAddOnsType::builder().advanced_security_mode(AdvancedSecurityModeType::Audit)
+                .build().unwrap())
+            .send().await.unwrap();
+        email_mfa(&app, &f, &["alice"]).await;
+        let out = sign_in(&app, &f, "alice", None).await;
+        let result = answer_email(&app, &f, "alice", out.session().unwrap(), None).await;
+        let (d, _) = confirm(&app, &result, "phone").await;
+
+        // The device proof completes the sign-in: Pass, named by the tokens' event_id.
+        let out = sign_in(&app, &f, "alice", Some(&d.key)).await;
+        assert_eq!(out.challenge_name(), Some(&C::DeviceSrpAuth));
+        let (pending, id) = newest_event(&app, &f, "alice").await;
+        assert_eq!(pending, "InProgress");
+        let result = prove(&app, &f, "alice", out.session().unwrap(), &d).await;
+        assert_eq!(newest_event(&app, &f, "alice").await, ("Pass".to_owned(), id.clone()));
+        assert_eq!(claims(result.id_token().unwrap())["event_id"], json!(id));
+        assert_eq!(claims(result.access_token().unwrap())["event_id"], json!(id));
+
+        // A wrong device proof fails it, and a replay of the spent step changes nothing.
+        let out = sign_in(&app, &f, "alice", Some(&d.key)).await;
+        let (_, id) = newest_event(&app, &f, "alice").await;
+        let (eph, step) = device_srp_auth(&app, &f, "alice", out.session().unwrap(), &d).await.unwrap();
+        let forged = claim(&app, "alice", &d, "not the device password", &eph, &step);
+        assert!(send_claim(&app, &f, &step, &forged).await.unwrap_err().is_not_authorized_exception());
+        assert_eq!(newest_event(&app, &f, "alice").await, ("Fail".to_owned(), id));
+
+        // A device forgotten between the two steps fails it too.
+        let out = sign_in(&app, &f, "alice", Some(&d.key)).await;
+        let (_, id) = newest_event(&app, &f, "alice").await;
+        app.idp.admin_forget_device().user_pool_id(&f.pool).username("alice").device_key(&d.key)
+            .send().await.unwrap();
+        let err = device_srp_auth(&app, &f, "alice", out.session().unwrap(), &d).await.err().unwrap();
+        assert!(err.is_resource_not_found_exception(), "{err:?}");
+        assert_eq!(newest_event(&app, &f, "alice").await, ("Fail".to_owned(), id));
+    }
+
+    async fn a_forgotten_device_key_in_the_srp_password_step_does_not_exist(app) {
+        let f = device_pool(&app, true, false).await;
+        let result = tokens(&app, &f, "alice").await;
+        let (d, _) = confirm(&app, &result, "laptop").await;
+        let bob = tokens(&app, &f, "bob").await;
+        let (bob_device, _) = confirm(&app, &bob, "bob's").await;
+        // A known device goes on to its proof.
+        let out = srp_sign_in(&app, &f, "alice", &d.key).await.unwrap();
+        assert_eq!(out.challenge_name(), Some(&C::DeviceSrpAuth));
+        // Forgotten, another user's, or never issued: Cognito's answer, which the
+        // clients take as the cue to drop their stored device and sign in without it.
+        app.idp.admin_forget_device().user_pool_id(&f.pool).username("alice").device_key(&d.key)
+            .send().await.unwrap();
+        let unknown = format!("{}_00000000-0000-4000-8000-000000000000", f.pool.split_once('_').unwrap().0);
+        for key in [d.key.as_str(), bob_device.key.as_str(), unknown.as_str()] {
+            let err = srp_sign_in(&app, &f, "alice", key).await.unwrap_err();
+            assert!(err.is_resource_not_found_exception(), "{key}: {err:?}");
+            assert_eq!(message(&err), "Device does not exist.");
+        }
+        // The right password was not held against the user: no lockout follows.
+        for _ in 0..6 {
+            assert!(srp_sign_in(&app, &f, "alice", &d.key).await.unwrap_err().is_resource_not_found_exception());
+        }
+        // InitiateAuth with the forgotten key still just ignores it.
+        assert!(sign_in(&app, &f, "alice", Some(&d.key)).await.authentication_result().is_some());
     }
 
     async fn refresh_is_bound_to_the_device_and_forgetting_it_revokes_its_tokens(app) {

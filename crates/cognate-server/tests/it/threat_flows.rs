@@ -269,6 +269,118 @@ fn event_ids_of(result: &AuthenticationResultType) -> (String, String) {
     (id, access)
 }
 
+/// An ENFORCED pool whose client signs in with USER_AUTH (password or a code by email)
+/// and the admin password flow, with email MFA on offer (OPTIONAL).
+async fn user_auth_pool(app: &TestApp) -> Pool {
+    use ExplicitAuthFlowsType as F;
+    let id = app
+        .idp
+        .create_user_pool()
+        .pool_name("threat-passwordless")
+        .user_pool_add_ons(
+            UserPoolAddOnsType::builder()
+                .advanced_security_mode(AdvancedSecurityModeType::Enforced)
+                .build()
+                .unwrap(),
+        )
+        .policies(
+            UserPoolPolicyType::builder()
+                .sign_in_policy(
+                    SignInPolicyType::builder()
+                        .allowed_first_auth_factors(AuthFactorType::Password)
+                        .allowed_first_auth_factors(AuthFactorType::EmailOtp)
+                        .build(),
+                )
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .unwrap()
+        .id
+        .unwrap();
+    let client = app
+        .idp
+        .create_user_pool_client()
+        .user_pool_id(&id)
+        .client_name("web")
+        .explicit_auth_flows(F::AllowUserAuth)
+        .explicit_auth_flows(F::AllowAdminUserPasswordAuth)
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap()
+        .client_id
+        .unwrap();
+    app.idp
+        .set_user_pool_mfa_config()
+        .user_pool_id(&id)
+        .mfa_configuration(UserPoolMfaType::Optional)
+        .email_mfa_configuration(
+            EmailMfaConfigType::builder()
+                .message("Your code is {####}")
+                .subject("Code")
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    Pool { id, client }
+}
+
+/// AdminInitiateAuth(USER_AUTH) choosing a code by email, from `ip` with browser `ua`.
+async fn admin_email_code_start(
+    app: &TestApp,
+    p: &Pool,
+    name: &str,
+    ip: &str,
+    ua: &str,
+) -> AdminInitiateAuthOutput {
+    let out = app
+        .idp
+        .admin_initiate_auth()
+        .user_pool_id(&p.id)
+        .client_id(&p.client)
+        .auth_flow(AuthFlowType::UserAuth)
+        .auth_parameters("USERNAME", name)
+        .auth_parameters("PREFERRED_CHALLENGE", "EMAIL_OTP")
+        .context_data(context(ip, ua))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.challenge_name(), Some(&ChallengeNameType::EmailOtp));
+    out
+}
+
+/// Answers an EMAIL_OTP challenge (first or second factor) with `code`.
+async fn admin_email_code_answer(
+    app: &TestApp,
+    p: &Pool,
+    name: &str,
+    session: &str,
+    code: &str,
+    ip: &str,
+    ua: &str,
+) -> Result<
+    idp::operation::admin_respond_to_auth_challenge::AdminRespondToAuthChallengeOutput,
+    idp::operation::admin_respond_to_auth_challenge::AdminRespondToAuthChallengeError,
+> {
+    app.idp
+        .admin_respond_to_auth_challenge()
+        .user_pool_id(&p.id)
+        .client_id(&p.client)
+        .challenge_name(ChallengeNameType::EmailOtp)
+        .session(session)
+        .challenge_responses("USERNAME", name)
+        .challenge_responses("EMAIL_OTP_CODE", code)
+        .context_data(context(ip, ua))
+        .send()
+        .await
+        .map_err(|e| e.into_service_error())
+}
+
 backend_tests! {
     async fn breached_passwords_are_refused_at_sign_up_and_password_changes(app) {
         let p = pool(&app, Some(AdvancedSecurityModeType::Enforced)).await;
@@ -552,6 +664,155 @@ backend_tests! {
             .risk_exception_configuration(ranges(&["127.0.0.0/8"], &[])).send().await.unwrap();
         assert!(!redirected(&sign_in_form(&browser(), &f, &params, "bob", PASSWORD).await));
         assert_eq!(risk(&events(&app, &p.id, "bob").await[0]).0.as_deref(), Some("Block"));
+    }
+
+    async fn tokens_from_the_code_exchange_carry_the_hosted_sign_in_event(app) {
+        use crate::oauth::{CALLBACK, authorize_params, browser, exchange, location, oauth_client, pkce, query_param, sign_in_form};
+        let p = pool(&app, Some(AdvancedSecurityModeType::Audit)).await;
+        app.idp.create_user_pool_domain().user_pool_id(&p.id)
+            .domain(format!("events-{}", p.id.to_lowercase().replace('_', "-"))).send().await.unwrap();
+        let web = oauth_client(&app, &p.id, "web").await;
+        create_user(&app, &p.id, "bob", PASSWORD).await;
+        let f = crate::oauth::Fx { pool: p.id.clone(), client: web.clone(), other: web.clone(), issuer: format!("{}/{}", app.url, p.id) };
+        let (challenge, verifier) = pkce();
+        let r = sign_in_form(&browser(), &f, &authorize_params(&web, &challenge, "n-1"), "bob", PASSWORD).await;
+        let loc = location(&r).unwrap();
+        assert!(loc.as_str().starts_with(CALLBACK), "{loc}");
+        let code = query_param(&loc, "code").unwrap();
+        let (status, body) = exchange(&f, &web, &code, &verifier).await;
+        assert_eq!(status, 200, "{body}");
+        let bob = events(&app, &p.id, "bob").await;
+        assert_eq!(kinds(&bob), [("SignIn".to_owned(), "Pass".to_owned())]);
+        let id = bob[0].event_id().unwrap();
+        for token in ["id_token", "access_token"] {
+            assert_eq!(claims(body[token].as_str().unwrap())["event_id"].as_str(), Some(id), "{token}");
+        }
+    }
+
+    async fn passwordless_codes_are_scored_and_recorded_like_passwords(app) {
+        use AccountTakeoverEventActionType as A;
+        let p = user_auth_pool(&app).await;
+        app.idp.set_risk_configuration().user_pool_id(&p.id)
+            .account_takeover_risk_configuration(takeover(A::NoAction, A::MfaRequired, A::Block, false))
+            .send().await.unwrap();
+        verified_user(&app, &p.id, "alice", PASSWORD).await;
+        let mail = "alice@example.com";
+
+        // At home: the code alone signs in; the event passes and names the tokens.
+        let out = admin_email_code_start(&app, &p, "alice", HOME, FIREFOX).await;
+        let code = app.last_code_to(&p.id, mail).await;
+        let done = admin_email_code_answer(&app, &p, "alice", out.session().unwrap(), &code, HOME, FIREFOX).await.unwrap();
+        let (event_id, access_event) = event_ids_of(done.authentication_result().unwrap());
+        let home = events(&app, &p.id, "alice").await;
+        assert_eq!(kinds(&home), [("SignIn".to_owned(), "Pass".to_owned())]);
+        assert_eq!((home[0].event_id(), home[0].event_id()), (Some(event_id.as_str()), Some(access_event.as_str())));
+        assert_eq!(risk(&home[0]), (Some("NoRisk".into()), Some("Low".into()), false));
+        assert!(challenges(&home[0]).is_empty(), "no password was asked: {:?}", challenges(&home[0]));
+
+        // Elsewhere (medium risk, MFA_REQUIRED): the code is followed by a second factor,
+        // as after a password, and its answer completes the event.
+        let (travel, ua) = ("198.51.100.20", CHROME);
+        let out = admin_email_code_start(&app, &p, "alice", travel, ua).await;
+        let code = app.last_code_to(&p.id, mail).await;
+        let mfa = admin_email_code_answer(&app, &p, "alice", out.session().unwrap(), &code, travel, ua).await.unwrap();
+        assert!(mfa.authentication_result().is_none());
+        assert_eq!(mfa.challenge_name(), Some(&ChallengeNameType::EmailOtp));
+        let pending = events(&app, &p.id, "alice").await[0].clone();
+        assert_eq!(pending.event_response(), Some(&EventResponseType::InProgress));
+        assert_eq!(risk(&pending), (Some("AccountTakeover".into()), Some("Medium".into()), false));
+        let second = app.last_code_to(&p.id, mail).await;
+        let done = admin_email_code_answer(&app, &p, "alice", mfa.session().unwrap(), &second, travel, ua).await.unwrap();
+        let (event_id, _) = event_ids_of(done.authentication_result().unwrap());
+        let ended = events(&app, &p.id, "alice").await[0].clone();
+        assert_eq!((ended.event_id(), ended.event_response()), (pending.event_id(), Some(&EventResponseType::Pass)));
+        assert_eq!(ended.event_id(), Some(event_id.as_str()));
+        assert_eq!(challenges(&ended), [("Mfa".to_owned(), "Success".to_owned())]);
+
+        // A wrong code is a failed sign-in.
+        let out = admin_email_code_start(&app, &p, "alice", HOME, FIREFOX).await;
+        let code = app.last_code_to(&p.id, mail).await;
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        let e = admin_email_code_answer(&app, &p, "alice", out.session().unwrap(), wrong, HOME, FIREFOX).await.unwrap_err();
+        assert!(e.is_code_mismatch_exception(), "{e:?}");
+        assert_eq!(kinds(&events(&app, &p.id, "alice").await)[0], ("SignIn".to_owned(), "Fail".to_owned()));
+        admin_email_code_answer(&app, &p, "alice", out.session().unwrap(), &code, HOME, FIREFOX).await.unwrap();
+
+        // BLOCK refuses the right code.
+        app.idp.set_risk_configuration().user_pool_id(&p.id)
+            .risk_exception_configuration(ranges(&["192.0.2.0/24"], &[])).send().await.unwrap();
+        let out = admin_email_code_start(&app, &p, "alice", "192.0.2.9", ua).await;
+        let code = app.last_code_to(&p.id, mail).await;
+        let e = admin_email_code_answer(&app, &p, "alice", out.session().unwrap(), &code, "192.0.2.9", ua).await.unwrap_err();
+        assert!(e.is_not_authorized_exception(), "{e:?}");
+        assert_eq!(e.message(), Some(REFUSED));
+        let blocked = events(&app, &p.id, "alice").await[0].clone();
+        assert_eq!(blocked.event_response(), Some(&EventResponseType::Fail));
+        assert_eq!(risk(&blocked).0.as_deref(), Some("Block"));
+    }
+
+    async fn temporary_password_sign_ins_are_scored_and_recorded(app) {
+        use AccountTakeoverEventActionType as A;
+        let p = user_auth_pool(&app).await;
+        app.idp.set_risk_configuration().user_pool_id(&p.id)
+            .account_takeover_risk_configuration(takeover(A::MfaRequired, A::MfaRequired, A::Block, false))
+            .send().await.unwrap();
+        const TEMPORARY: &str = "Tempor4ry-Pass!";
+        for name in ["alice", "bob", "carol"] {
+            app.idp.admin_create_user().user_pool_id(&p.id).username(name).temporary_password(TEMPORARY)
+                .message_action(MessageActionType::Suppress)
+                .user_attributes(AttributeType::builder().name("email").value(format!("{name}@example.com")).build().unwrap())
+                .user_attributes(AttributeType::builder().name("email_verified").value("true").build().unwrap())
+                .send().await.unwrap();
+        }
+        let new_password = |name: &'static str, session: String| {
+            app.idp.admin_respond_to_auth_challenge().user_pool_id(&p.id).client_id(&p.client)
+                .challenge_name(ChallengeNameType::NewPasswordRequired).session(session)
+                .challenge_responses("USERNAME", name).challenge_responses("NEW_PASSWORD", PASSWORD)
+                .context_data(context(HOME, FIREFOX)).send()
+        };
+
+        // No risk: the event waits for the new password, then passes with the tokens.
+        let out = admin_sign_in(&app, &p, "bob", TEMPORARY, HOME, FIREFOX).await.unwrap();
+        assert_eq!(out.challenge_name(), Some(&ChallengeNameType::NewPasswordRequired));
+        let pending = events(&app, &p.id, "bob").await[0].clone();
+        assert_eq!(pending.event_response(), Some(&EventResponseType::InProgress));
+        assert_eq!(risk(&pending), (Some("NoRisk".into()), Some("Low".into()), false));
+        let done = new_password("bob", out.session().unwrap().to_owned()).await.unwrap();
+        let (event_id, _) = event_ids_of(done.authentication_result().unwrap());
+        let bob = events(&app, &p.id, "bob").await;
+        let sign_in = bob.iter().find(|e| e.event_type() == Some(&EventType::SignIn)).unwrap();
+        assert_eq!((sign_in.event_id(), sign_in.event_response()), (Some(event_id.as_str()), Some(&EventResponseType::Pass)));
+        assert_eq!(challenges(sign_in), [("Password".to_owned(), "Success".to_owned())]);
+
+        // Risk (three wrong passwords first: low) asks for MFA once the password is new.
+        for _ in 0..3 {
+            assert!(admin_sign_in(&app, &p, "alice", "Wr0ng-Horse!", HOME, FIREFOX).await.is_err());
+        }
+        let out = admin_sign_in(&app, &p, "alice", TEMPORARY, HOME, FIREFOX).await.unwrap();
+        assert_eq!(out.challenge_name(), Some(&ChallengeNameType::NewPasswordRequired));
+        let pending = events(&app, &p.id, "alice").await[0].clone();
+        assert_eq!(risk(&pending), (Some("AccountTakeover".into()), Some("Low".into()), false));
+        let mfa = new_password("alice", out.session().unwrap().to_owned()).await.unwrap();
+        assert_eq!(mfa.challenge_name(), Some(&ChallengeNameType::EmailOtp));
+        let code = app.last_code_to(&p.id, "alice@example.com").await;
+        let done = admin_email_code_answer(&app, &p, "alice", mfa.session().unwrap(), &code, HOME, FIREFOX).await.unwrap();
+        let (event_id, _) = event_ids_of(done.authentication_result().unwrap());
+        let alice = events(&app, &p.id, "alice").await;
+        let ended = alice.iter().find(|e| e.event_id() == pending.event_id()).unwrap();
+        assert_eq!(ended.event_response(), Some(&EventResponseType::Pass));
+        assert_eq!(ended.event_id(), Some(event_id.as_str()));
+        let steps = [("Password", "Success"), ("Mfa", "Success")];
+        assert_eq!(challenges(ended), steps.map(|(a, b)| (a.to_owned(), b.to_owned())));
+
+        // BLOCK refuses the temporary password before it can be changed.
+        app.idp.set_risk_configuration().user_pool_id(&p.id)
+            .risk_exception_configuration(ranges(&["192.0.2.0/24"], &[])).send().await.unwrap();
+        let e = admin_sign_in(&app, &p, "carol", TEMPORARY, "192.0.2.9", CHROME).await.unwrap_err();
+        assert!(e.is_not_authorized_exception(), "{e:?}");
+        assert_eq!(e.message(), Some(REFUSED));
+        assert_eq!(risk(&events(&app, &p.id, "carol").await[0]).0.as_deref(), Some("Block"));
+        let carol = app.idp.admin_get_user().user_pool_id(&p.id).username("carol").send().await.unwrap();
+        assert_eq!(carol.user_status(), Some(&UserStatusType::ForceChangePassword));
     }
 
     async fn nothing_changes_while_threat_protection_is_off(app) {

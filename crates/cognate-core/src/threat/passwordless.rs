@@ -1,0 +1,67 @@
+//! Passwordless first factors under threat protection: USER_AUTH's one-time codes by
+//! email or SMS (EMAIL_OTP, SMS_OTP) and passkeys (WEB_AUTHN).
+//! <https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-settings-adaptive-authentication.html>
+//!
+//! Once the factor passes, the sign-in is screened and recorded as a password sign-in
+//! is ([`super::gate`]), without the compromised-password check (there is no
+//! password): BLOCK refuses, an MFA action asks for a second factor exactly as after a
+//! password (and a user who must answer one but cannot is refused), and the event's id
+//! goes with the MFA session or the tokens. A wrong code or assertion is recorded as a
+//! failed sign-in ([`Core::record_failed_passwordless`]).
+
+use crate::Core;
+use crate::auth::client::ClientContext;
+use crate::error::CoreResult;
+use crate::mfa::respond::MfaOutcome;
+use crate::store::UserRecord;
+
+impl Core {
+    /// A one-time code answered the first factor: tokens, or the MFA challenge risk
+    /// asks for.
+    pub(crate) async fn passwordless_code_passed(
+        &self,
+        ctx: &ClientContext,
+        user: UserRecord,
+        auth_time: i64,
+    ) -> CoreResult<MfaOutcome> {
+        let screen = self.screen_passwordless(ctx, &user).await?;
+        let next = self
+            .risk_mfa_challenge(ctx, &user, auth_time, &screen)
+            .await?;
+        self.record_sign_in(ctx, &user, &screen, next.is_some())
+            .await?;
+        Ok(match next {
+            Some(challenge) => MfaOutcome::Next(Box::new(challenge)),
+            None => MfaOutcome::Passed {
+                user: Box::new(user),
+                auth_time,
+            },
+        })
+    }
+
+    /// A passkey answered the first factor: the MFA challenge risk asks for, else the
+    /// one the pool asks for after a passkey (`user_verified` may stand in for it), or
+    /// `None` for tokens.
+    pub(crate) async fn passkey_passed(
+        &self,
+        ctx: &ClientContext,
+        user: &UserRecord,
+        user_verified: bool,
+        auth_time: i64,
+    ) -> CoreResult<Option<cognate_proto::auth::AuthResponse>> {
+        let screen = self.screen_passwordless(ctx, user).await?;
+        let next = match self
+            .risk_mfa_challenge(ctx, user, auth_time, &screen)
+            .await?
+        {
+            Some(challenge) => Some(challenge),
+            None => {
+                self.mfa_after_passkey(ctx, user, user_verified, auth_time)
+                    .await?
+            }
+        };
+        self.record_sign_in(ctx, user, &screen, next.is_some())
+            .await?;
+        Ok(next)
+    }
+}
