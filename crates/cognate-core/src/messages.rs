@@ -75,6 +75,7 @@ impl Delivery {
                 .replace("{username}", username)
                 .replace("{####}", code),
             created_at: now,
+            ..Default::default()
         }
     }
 }

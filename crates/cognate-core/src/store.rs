@@ -119,7 +119,7 @@ pub struct Login {
 }
 
 /// An outgoing message (invitation, code) queued for delivery.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct OutboundMessage {
     /// Owning pool.
     pub pool_id: String,
@@ -133,6 +133,11 @@ pub struct OutboundMessage {
     pub body: String,
     /// Queue time.
     pub created_at: Millis,
+    /// This message's own sender (an email address), in place of the pool's
+    /// `EmailConfiguration.From` or the server's default.
+    pub from: Option<String>,
+    /// This message's own `Reply-To`, in place of the pool's.
+    pub reply_to: Option<String>,
 }
 
 /// Everything written for a user in one transaction: the record, its unique

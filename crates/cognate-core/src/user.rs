@@ -259,6 +259,7 @@ impl Core {
                     subject,
                     body: fill(body, &user.username, password),
                     created_at: now,
+                    ..Default::default()
                 });
             }
         }

@@ -62,6 +62,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "devices",
         include_str!("../migrations/sqlite/0009_devices.sql"),
     ),
+    (
+        10,
+        "outbox sender",
+        include_str!("../migrations/sqlite/0010_outbox_sender.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -109,6 +114,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         9,
         "devices",
         include_str!("../migrations/postgres/0009_devices.sql"),
+    ),
+    (
+        10,
+        "outbox sender",
+        include_str!("../migrations/postgres/0010_outbox_sender.sql"),
     ),
 ];
 

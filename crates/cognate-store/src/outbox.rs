@@ -15,8 +15,8 @@ pub(crate) async fn queue_message(
     m: &OutboundMessage,
 ) -> StoreResult<()> {
     sqlx::query(
-        "INSERT INTO outbox (pool_id, channel, destination, subject, body, created_at, next_attempt_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6)",
+        "INSERT INTO outbox (pool_id, channel, destination, subject, body, created_at, next_attempt_at, \
+         sender, reply_to) VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8)",
     )
     .bind(&m.pool_id)
     .bind(&m.channel)
@@ -24,6 +24,8 @@ pub(crate) async fn queue_message(
     .bind(m.subject.as_deref())
     .bind(&m.body)
     .bind(m.created_at)
+    .bind(m.from.as_deref())
+    .bind(m.reply_to.as_deref())
     .execute(&mut **tx)
     .await
     .map_err(unavailable)?;
@@ -49,7 +51,7 @@ impl OutboxStore for SqlStore {
         let row = sqlx::query(
             "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1 \
              WHERE id = $2 AND status = 'pending' AND next_attempt_at <= $3 \
-             RETURNING id, pool_id, channel, destination, subject, body, created_at, attempts",
+             RETURNING id, pool_id, channel, destination, subject, body, created_at, attempts, sender, reply_to",
         )
         .bind(now + lease_ms)
         .bind(id)
@@ -69,6 +71,8 @@ impl OutboxStore for SqlStore {
                     subject: get(&r, "subject")?,
                     body: get(&r, "body")?,
                     created_at: get(&r, "created_at")?,
+                    from: get(&r, "sender")?,
+                    reply_to: get(&r, "reply_to")?,
                 },
             })
         })

@@ -263,7 +263,8 @@ impl UserStore for SqlStore {
 
     async fn list_outbox(&self, pool_id: &str, limit: usize) -> StoreResult<Vec<OutboundMessage>> {
         let rows = sqlx::query(
-            "SELECT pool_id, channel, destination, subject, body, created_at FROM outbox WHERE pool_id = $1 ORDER BY id LIMIT $2",
+            "SELECT pool_id, channel, destination, subject, body, created_at, sender, reply_to FROM outbox \
+             WHERE pool_id = $1 ORDER BY id LIMIT $2",
         )
         .bind(pool_id)
         .bind(limit as i64)
@@ -279,6 +280,8 @@ impl UserStore for SqlStore {
                     subject: get(r, "subject")?,
                     body: get(r, "body")?,
                     created_at: get(r, "created_at")?,
+                    from: get(r, "sender")?,
+                    reply_to: get(r, "reply_to")?,
                 })
             })
             .collect()

@@ -59,6 +59,14 @@ fn html_escape(s: &str) -> String {
     out
 }
 
+/// A `NotifyConfiguration` address (`From`, `ReplyTo`) when set.
+fn sender(address: Option<&str>) -> Option<String> {
+    address
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(str::to_owned)
+}
+
 fn fill(template: &str, values: &[(&str, String)], html: bool) -> String {
     values.iter().fold(template.to_owned(), |acc, (k, v)| {
         let v = if html { html_escape(v) } else { v.clone() };
@@ -160,6 +168,8 @@ impl Core {
             subject: Some(subject),
             body: fill(&body, &values, html),
             created_at: self.now(),
+            from: sender(notify.from.as_deref()),
+            reply_to: sender(notify.reply_to.as_deref()),
         };
         let update = AuthEventUpdate {
             feedback_token_hash: Some(hash),

@@ -2,8 +2,10 @@
 //!
 //! `smtp_url` schemes: `smtp://` (plain, for local relays and test sinks),
 //! `smtp+starttls://` (STARTTLS required) and `smtps://` (TLS from the first byte).
-//! The sender is the pool's `EmailConfiguration.From` when set, else `email_from`;
-//! `EmailConfiguration.ReplyToEmailAddress` becomes `Reply-To`.
+//! The sender is the message's own (a threat-protection notification's
+//! `NotifyConfiguration.From`) when set, else the pool's `EmailConfiguration.From`, else
+//! `email_from`; `Reply-To` likewise comes from the message (`ReplyTo`), else from
+//! `EmailConfiguration.ReplyToEmailAddress`.
 //! <https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_EmailConfigurationType.html>
 
 use super::{DeliveryError, SendError};
@@ -74,10 +76,10 @@ impl SmtpSender {
                 .and_then(|v| v.as_str())
                 .filter(|v| !v.is_empty())
         };
-        let from = match setting("From") {
-            Some(from) => from.parse::<Mailbox>().map_err(|e| {
-                SendError::permanent(format!("EmailConfiguration.From is not an address: {e}"))
-            })?,
+        let from = match own(message.from.as_deref()).or_else(|| setting("From")) {
+            Some(from) => from
+                .parse::<Mailbox>()
+                .map_err(|e| SendError::permanent(format!("the sender is not an address: {e}")))?,
             None => self.default_from.clone(),
         };
         let to = message
@@ -89,13 +91,19 @@ impl SmtpSender {
             .to(to)
             .subject(message.subject.clone().unwrap_or_default())
             .header(content_type(&message.body));
-        if let Some(reply_to) = setting("ReplyToEmailAddress").and_then(|r| r.parse().ok()) {
+        let reply_to = own(message.reply_to.as_deref()).or_else(|| setting("ReplyToEmailAddress"));
+        if let Some(reply_to) = reply_to.and_then(|r| r.parse().ok()) {
             builder = builder.reply_to(reply_to);
         }
         builder
             .body(message.body.clone())
             .map_err(|e| SendError::permanent(format!("cannot build the email: {e}")))
     }
+}
+
+/// A message's own address (sender, `Reply-To`), when set.
+fn own(address: Option<&str>) -> Option<&str> {
+    address.filter(|a| !a.is_empty())
 }
 
 /// Cognito's message templates may hold HTML (its console suggests `<b>`, `<br>`);
@@ -168,6 +176,7 @@ mod tests {
             subject: Some("Hello".into()),
             body: "Your code is 123456".into(),
             created_at: 0,
+            ..Default::default()
         };
         let config = serde_json::json!({"From": "Acme <auth@acme.example>"});
         let email = sender.build(&message, Some(&config)).unwrap();
@@ -178,5 +187,32 @@ mod tests {
         let email = sender.build(&message, None).unwrap();
         let text = String::from_utf8(email.formatted()).unwrap();
         assert!(text.contains("From: no-reply@example.com"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn a_message_sender_overrides_the_pool_sender() {
+        let sender = SmtpSender::new(
+            &SecretString::from("smtp://127.0.0.1:2525"),
+            "no-reply@example.com",
+        )
+        .unwrap();
+        let message = OutboundMessage {
+            pool_id: "p".into(),
+            channel: "EMAIL".into(),
+            destination: "jane@example.com".into(),
+            body: "New sign-in".into(),
+            from: Some("security@acme.example".into()),
+            reply_to: Some("help@acme.example".into()),
+            ..Default::default()
+        };
+        let config = serde_json::json!({
+            "From": "auth@acme.example",
+            "ReplyToEmailAddress": "pool@acme.example"
+        });
+        let email = sender.build(&message, Some(&config)).unwrap();
+        let text = String::from_utf8(email.formatted()).unwrap();
+        assert!(text.contains("From: security@acme.example"), "{text}");
+        assert!(text.contains("Reply-To: help@acme.example"), "{text}");
+        assert!(!text.contains("auth@acme.example") && !text.contains("pool@acme.example"));
     }
 }

@@ -137,6 +137,7 @@ fn takeover(notify: bool) -> AccountTakeoverRiskConfigurationType {
             NotifyConfigurationType::builder()
                 .source_arn(SOURCE_ARN)
                 .from("security@example.com")
+                .reply_to("help@example.com")
                 .block_email(email.clone())
                 .mfa_email(email)
                 .build()
@@ -401,6 +402,9 @@ backend_tests! {
 
         let mail = app.outbox(&pool).await.into_iter().rev().find(|m| m.destination == "alice@example.com").unwrap();
         assert!(mail.subject.as_deref().unwrap().starts_with("Sign-in from"));
+        // NotifyConfiguration's From and ReplyTo, not the pool's sender.
+        assert_eq!(mail.from.as_deref(), Some("security@example.com"));
+        assert_eq!(mail.reply_to.as_deref(), Some("help@example.com"));
         assert!(mail.body.contains("203.0.113.7") && mail.body.contains("Hi alice"));
         assert!(!mail.body.contains("<b>Evil"), "device names are escaped in HTML: {}", mail.body);
         let valid = link(&mail.body, "valid");

@@ -133,6 +133,7 @@ pub fn message(pool_id: &str, destination: &str, body: &str) -> OutboundMessage 
         subject: Some("Your code".into()),
         body: body.to_owned(),
         created_at: T0,
+        ..Default::default()
     }
 }
 

@@ -619,7 +619,9 @@ pub async fn user_list_prefix_filter(store: &dyn Store) {
 pub async fn user_outbox_written_with_writes(store: &dyn Store) {
     pools(store).await;
     let mut w = user(POOL, "alice");
-    let first = message(POOL, "alice@example.com", "welcome");
+    let mut first = message(POOL, "alice@example.com", "welcome");
+    first.from = Some("security@example.com".into());
+    first.reply_to = Some("help@example.com".into());
     let mut sms = message(POOL, "+15550100", "code 111111");
     sms.channel = "SMS".into();
     sms.subject = None;
