@@ -113,6 +113,10 @@ struct Session {
     #[serde(default)]
     issued_at: Millis,
     expires_at: Millis,
+    /// The threat-protection sign-in event that began the session: codes and tokens
+    /// issued from the session name it, as `auth_time` names the original sign-in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    event_id: Option<String>,
 }
 
 fn session_marker(id: &str) -> String {
@@ -295,6 +299,7 @@ impl Core {
             auth_time,
             issued_at: self.now(),
             expires_at: self.now() + SESSION_MS,
+            event_id: crate::threat::request::sign_in_event(),
         };
         let json = serde_json::to_vec(&session).unwrap_or_default();
         self.server_key.seal_text(&session_context(pool_id), &json)
@@ -308,9 +313,10 @@ impl Core {
         (s.pool_id == pool_id && self.now() < s.expires_at && !s.id.is_empty()).then_some(s)
     }
 
-    /// The user of a valid session cookie (and the original `auth_time`), if any. A
-    /// session ends at `/logout`, and with a password change or reset, a global
-    /// sign-out, or the user being disabled after it began.
+    /// The user of a valid session cookie (and the original `auth_time`), if any; the
+    /// session's sign-in event becomes this request's, so the code or tokens it leads
+    /// to carry its id. A session ends at `/logout`, and with a password change or
+    /// reset, a global sign-out, or the user being disabled after it began.
     pub async fn oauth_session_user(
         &self,
         pool_id: &str,
@@ -332,6 +338,9 @@ impl Core {
             || self.store.is_origin_revoked(&session_marker(&s.id)).await?
         {
             return Ok(None);
+        }
+        if let Some(event_id) = &s.event_id {
+            crate::threat::request::note_sign_in_event(event_id);
         }
         Ok(Some((user, s.auth_time)))
     }

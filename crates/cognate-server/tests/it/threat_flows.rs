@@ -667,7 +667,7 @@ backend_tests! {
     }
 
     async fn tokens_from_the_code_exchange_carry_the_hosted_sign_in_event(app) {
-        use crate::oauth::{CALLBACK, authorize_params, browser, exchange, location, oauth_client, pkce, query_param, sign_in_form};
+        use crate::oauth::{CALLBACK, authorize_params, browser, exchange, get_authorize, location, oauth_client, pkce, query_param, sign_in_form};
         let p = pool(&app, Some(AdvancedSecurityModeType::Audit)).await;
         app.idp.create_user_pool_domain().user_pool_id(&p.id)
             .domain(format!("events-{}", p.id.to_lowercase().replace('_', "-"))).send().await.unwrap();
@@ -675,7 +675,8 @@ backend_tests! {
         create_user(&app, &p.id, "bob", PASSWORD).await;
         let f = crate::oauth::Fx { pool: p.id.clone(), client: web.clone(), other: web.clone(), issuer: format!("{}/{}", app.url, p.id) };
         let (challenge, verifier) = pkce();
-        let r = sign_in_form(&browser(), &f, &authorize_params(&web, &challenge, "n-1"), "bob", PASSWORD).await;
+        let b = browser();
+        let r = sign_in_form(&b, &f, &authorize_params(&web, &challenge, "n-1"), "bob", PASSWORD).await;
         let loc = location(&r).unwrap();
         assert!(loc.as_str().starts_with(CALLBACK), "{loc}");
         let code = query_param(&loc, "code").unwrap();
@@ -687,6 +688,14 @@ backend_tests! {
         for token in ["id_token", "access_token"] {
             assert_eq!(claims(body[token].as_str().unwrap())["event_id"].as_str(), Some(id), "{token}");
         }
+        // A silent sign-in from the session cookie names the sign-in that began it.
+        let (challenge, verifier) = pkce();
+        let r = get_authorize(&b, &f, &authorize_params(&web, &challenge, "n-2")).await;
+        let code = query_param(&location(&r).unwrap(), "code").unwrap();
+        let (status, body) = exchange(&f, &web, &code, &verifier).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(claims(body["access_token"].as_str().unwrap())["event_id"].as_str(), Some(id));
+        assert_eq!(events(&app, &p.id, "bob").await.len(), 1);
     }
 
     async fn passwordless_codes_are_scored_and_recorded_like_passwords(app) {
