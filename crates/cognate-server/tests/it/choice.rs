@@ -1,7 +1,8 @@
 //! Choice-based sign-in (`USER_AUTH`) with the AWS SDK: SELECT_CHALLENGE and its
 //! AvailableChallenges, a password answer, a one-time code by email as the whole
 //! sign-in, PREFERRED_CHALLENGE, sign-in straight after ConfirmSignUp with its Session,
-//! and the refusals (another user's session, replays, a client without USER_AUTH).
+//! the refusals (another user's session, replays, a client without USER_AUTH), and
+//! threat protection scoring and recording passkey sign-ins.
 
 use crate::helpers::TestApp;
 use crate::sign_in::{PASSWORD, create_user};
@@ -238,6 +239,64 @@ backend_tests! {
             .challenge_responses("USERNAME", "eve").challenge_responses("CREDENTIAL", &credential)
             .send().await.unwrap_err().into_service_error();
         assert!(err.is_not_authorized_exception(), "{err:?}");
+    }
+
+    async fn passkey_sign_ins_are_scored_and_recorded_with_threat_protection(app) {
+        use crate::passkeys::authenticator::Device;
+        use crate::passkeys::{DOMAIN, ORIGIN, passkey_pool, register, signed_in_user};
+        use aws_sdk_cognitoidentityprovider::types::{
+            AdvancedSecurityModeType, EventResponseType, RiskExceptionConfigurationType, UserPoolAddOnsType,
+        };
+        let pool = passkey_pool(&app, Some(DOMAIN), true).await;
+        let token = signed_in_user(&app, &pool, "dana").await;
+        let mut device = Device::new();
+        register(&app, &token, &mut device).await;
+        app.idp.update_user_pool().user_pool_id(&pool.id)
+            .policies(UserPoolPolicyType::builder().sign_in_policy(SignInPolicyType::builder()
+                .allowed_first_auth_factors(AuthFactorType::Password)
+                .allowed_first_auth_factors(AuthFactorType::WebAuthn).build()).build())
+            .user_pool_add_ons(UserPoolAddOnsType::builder()
+                .advanced_security_mode(AdvancedSecurityModeType::Enforced).build().unwrap())
+            .send().await.unwrap();
+        let client = app.idp.create_user_pool_client().user_pool_id(&pool.id).client_name("choice")
+            .explicit_auth_flows(F::AllowUserAuth).send().await.unwrap()
+            .user_pool_client.unwrap().client_id.unwrap();
+        let f = Fx { pool: pool.id.clone(), client };
+        let passkey = async |device: &mut Device| {
+            let out = start(&app, &f, "dana").auth_parameters("PREFERRED_CHALLENGE", "WEB_AUTHN")
+                .send().await.unwrap();
+            let options: serde_json::Value =
+                serde_json::from_str(&out.challenge_parameters().unwrap()["CREDENTIAL_REQUEST_OPTIONS"]).unwrap();
+            let credential = device.get(ORIGIN, &options).await;
+            app.idp.respond_to_auth_challenge().client_id(&f.client)
+                .challenge_name(ChallengeNameType::WebAuthn).session(out.session().unwrap())
+                .challenge_responses("USERNAME", "dana").challenge_responses("CREDENTIAL", &credential)
+                .send().await.map_err(|e| e.into_service_error())
+        };
+        let newest = async || {
+            app.idp.admin_list_user_auth_events().user_pool_id(&f.pool).username("dana").max_results(5)
+                .send().await.unwrap().auth_events.unwrap_or_default()
+        };
+
+        // The passkey sign-in is recorded, without a Password step, and names the tokens.
+        let done = passkey(&mut device).await.unwrap();
+        let access = done.authentication_result().unwrap().access_token().unwrap().to_owned();
+        let events = newest().await;
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].event_response(), Some(&EventResponseType::Pass));
+        assert!(events[0].challenge_responses().is_empty());
+        assert_eq!(crate::oauth::claims(&access)["event_id"].as_str(), events[0].event_id());
+
+        // A blocked address refuses even a valid passkey, and the event says so.
+        app.idp.set_risk_configuration().user_pool_id(&f.pool)
+            .risk_exception_configuration(RiskExceptionConfigurationType::builder()
+                .blocked_ip_range_list("127.0.0.0/8").build())
+            .send().await.unwrap();
+        let err = passkey(&mut device).await.unwrap_err();
+        assert!(err.is_not_authorized_exception(), "{err:?}");
+        let events = newest().await;
+        assert_eq!(events[0].event_response(), Some(&EventResponseType::Fail));
+        assert_eq!(events[0].event_risk().and_then(|r| r.risk_decision()).map(|d| d.as_str()), Some("Block"));
     }
 
     async fn passwordless_never_skips_required_mfa(app) {
