@@ -299,7 +299,7 @@ impl Core {
             // new one is checked instead); the event waits for the new password.
             let screen = self.screen_sign_in(ctx, &user, None).await?;
             self.record_sign_in(ctx, &user, &screen, true).await?;
-            return Ok(self.new_password_challenge_with(ctx, &user, auth_time, Some(&screen)));
+            return Ok(self.new_password_challenge(ctx, &user, auth_time, &screen));
         }
         // With a second factor to come, the failure counter is cleared only when it
         // passes (wrong MFA codes add up across sign-ins); the password check counted
@@ -376,23 +376,14 @@ impl Core {
         }
     }
 
+    /// NEW_PASSWORD_REQUIRED, whose session continues the screened sign-in `screen`
+    /// (its event, and the MFA step its risk asks for).
     pub(crate) fn new_password_challenge(
         &self,
         ctx: &ClientContext,
         user: &UserRecord,
         auth_time: i64,
-    ) -> AuthResponse {
-        self.new_password_challenge_with(ctx, user, auth_time, None)
-    }
-
-    /// NEW_PASSWORD_REQUIRED whose session continues the screened sign-in `screen`
-    /// (its event, and the MFA step its risk asks for), when there is one.
-    pub(crate) fn new_password_challenge_with(
-        &self,
-        ctx: &ClientContext,
-        user: &UserRecord,
-        auth_time: i64,
-        screen: Option<&crate::threat::gate::SignInScreen>,
+        screen: &crate::threat::gate::SignInScreen,
     ) -> AuthResponse {
         let attrs: serde_json::Map<String, serde_json::Value> = user
             .attributes
@@ -415,10 +406,8 @@ impl Core {
             serde_json::to_string(&missing).unwrap_or_default(),
         );
         let mut s = self.new_session_record(ctx, user, "NEW_PASSWORD_REQUIRED", auth_time);
-        if let Some(screen) = screen {
-            s.event_id = screen.event_id().map(str::to_owned);
-            s.risk_mfa = crate::threat::gate::force_name(screen.force()).map(str::to_owned);
-        }
+        s.event_id = screen.event_id().map(str::to_owned);
+        s.risk_mfa = crate::threat::gate::force_name(screen.force()).map(str::to_owned);
         challenge("NEW_PASSWORD_REQUIRED", Some(self.seal_session(&s)), params)
     }
 
@@ -431,12 +420,28 @@ impl Core {
         session: &str,
         responses: &StringMap,
     ) -> CoreResult<AuthResponse> {
-        let (user, s) = self
-            .complete_new_password_session(ctx, session, responses)
-            .await?;
+        let (user, s) = self.complete_new_password(ctx, session, responses).await?;
         self.resume_sign_in_event(s.event_id.as_deref());
         let result = self.after_new_password(ctx, &user, &s, responses).await;
-        self.end_sign_in_step(&ctx.pool, s.event_id.as_deref(), None, result)
+        let signed_in = crate::threat::resume::issued_tokens;
+        self.end_sign_in_step(&ctx.pool, s.event_id.as_deref(), None, result, signed_in)
+            .await
+    }
+
+    /// What follows a new password set for a temporary one: the MFA step the sign-in's
+    /// risk asked for, else the device or MFA step; `None` for tokens.
+    pub(crate) async fn new_password_next(
+        &self,
+        ctx: &ClientContext,
+        user: &UserRecord,
+        s: &AuthSession,
+        device: Option<&crate::devices::store::DeviceRecord>,
+    ) -> CoreResult<Option<AuthResponse>> {
+        let screen = crate::threat::gate::SignInScreen::resumed(
+            s.event_id.clone(),
+            crate::threat::gate::force_of(s.risk_mfa.as_deref()),
+        );
+        self.screened_challenge(ctx, user, s.auth_time, device, &screen)
             .await
     }
 
@@ -450,12 +455,8 @@ impl Core {
         let (user, auth_time) = (user.clone(), s.auth_time);
         let device_key = responses.get("DEVICE_KEY").map(String::as_str);
         let device = self.named_device(&ctx.pool, &user, device_key).await?;
-        let screen = crate::threat::gate::SignInScreen::resumed(
-            s.event_id.clone(),
-            crate::threat::gate::force_of(s.risk_mfa.as_deref()),
-        );
         if let Some(challenge) = self
-            .screened_challenge(ctx, &user, auth_time, device.as_ref(), &screen)
+            .new_password_next(ctx, &user, s, device.as_ref())
             .await?
         {
             return Ok(challenge);
@@ -470,21 +471,9 @@ impl Core {
     }
 
     /// Answers NEW_PASSWORD_REQUIRED: sets the password and the missing required
-    /// attributes, confirms the user; returns the user and the original `auth_time`.
+    /// attributes, confirms the user; returns the user and the session it spent (the
+    /// original `auth_time`, the sign-in's event and the MFA step its risk asked for).
     pub(crate) async fn complete_new_password(
-        &self,
-        ctx: &ClientContext,
-        session: &str,
-        responses: &StringMap,
-    ) -> CoreResult<(UserRecord, i64)> {
-        let (user, s) = self
-            .complete_new_password_session(ctx, session, responses)
-            .await?;
-        Ok((user, s.auth_time))
-    }
-
-    /// [`Core::complete_new_password`], answering the session it spent.
-    async fn complete_new_password_session(
         &self,
         ctx: &ClientContext,
         session: &str,

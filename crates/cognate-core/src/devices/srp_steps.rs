@@ -18,6 +18,7 @@ use crate::auth::client::ClientContext;
 use crate::error::{CoreError, CoreResult};
 use crate::srp;
 use crate::store::UserRecord;
+use crate::threat::resume::issued_tokens;
 use crate::user::status;
 use cognate_proto::auth::{AuthResponse, StringMap};
 
@@ -54,8 +55,14 @@ impl Core {
         })?;
         let s = self.open_device_session(ctx, text, DEVICE_SRP_AUTH)?;
         let result = self.device_srp_step(ctx, &s, responses).await;
-        self.end_sign_in_step(&ctx.pool, s.event_id.as_deref(), None, result)
-            .await
+        self.end_sign_in_step(
+            &ctx.pool,
+            s.event_id.as_deref(),
+            None,
+            result,
+            issued_tokens,
+        )
+        .await
     }
 
     async fn device_srp_step(
@@ -115,7 +122,7 @@ impl Core {
         let result = self
             .device_claim_step(ctx, sent, &state, responses, (block, signature, timestamp))
             .await;
-        self.end_sign_in_step(&ctx.pool, event_id.as_deref(), None, result)
+        self.end_sign_in_step(&ctx.pool, event_id.as_deref(), None, result, issued_tokens)
             .await
     }
 

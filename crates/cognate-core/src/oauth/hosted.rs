@@ -201,7 +201,10 @@ impl Core {
         if user.status == status::FORCE_CHANGE_PASSWORD {
             self.store.clear_failures(user.id).await?;
             self.check_temporary_password_age(&ctx.pool, &user)?;
-            let challenge = self.new_password_challenge(ctx, &user, auth_time);
+            // Screened as in the API (never the temporary password's breach check).
+            let screen = self.screen_sign_in(ctx, &user, None).await?;
+            self.record_sign_in(ctx, &user, &screen, true).await?;
+            let challenge = self.new_password_challenge(ctx, &user, auth_time, &screen);
             let missing = crate::schema::required_names(&ctx.pool.schema)
                 .into_iter()
                 .filter(|n| user.attributes.get(n).is_none_or(String::is_empty))
@@ -328,12 +331,15 @@ impl Core {
         if !self.hosted_passkeys_enabled(&ctx.pool) {
             return Err(CoreError::bad_credentials());
         }
-        let (user, user_verified) = self
+        let result = self
             .passkey_first_factor(ctx, username, state, credential)
+            .await;
+        let (user, user_verified) = self
+            .record_failed_passwordless(ctx, Some(username), result)
             .await?;
         let auth_time = self.now() / 1000;
         if let Some(challenge) = self
-            .mfa_after_passkey(ctx, &user, user_verified, auth_time)
+            .passkey_passed(ctx, &user, user_verified, auth_time)
             .await?
         {
             return Ok(HostedStep::from_challenge(challenge));
@@ -404,14 +410,22 @@ impl Core {
             .collect();
         responses.insert("NEW_PASSWORD".into(), password.to_owned());
         let responses = responses.into_iter().collect();
-        let (user, auth_time) = self.complete_new_password(ctx, session, &responses).await?;
-        if let Some(challenge) = self.mfa_challenge(ctx, &user, auth_time).await? {
-            return Ok(HostedStep::from_challenge(challenge));
-        }
-        Ok(HostedStep::SignedIn {
-            user: Box::new(user),
-            auth_time,
-        })
+        let (user, s) = self.complete_new_password(ctx, session, &responses).await?;
+        // As in the API: the sign-in's event and the MFA step its risk asked for.
+        self.resume_sign_in_event(s.event_id.as_deref());
+        let step = self
+            .new_password_next(ctx, &user, &s, None)
+            .await
+            .map(|next| match next {
+                Some(challenge) => HostedStep::from_challenge(challenge),
+                None => HostedStep::SignedIn {
+                    user: Box::new(user),
+                    auth_time: s.auth_time,
+                },
+            });
+        let signed_in = |h: &HostedStep| matches!(h, HostedStep::SignedIn { .. });
+        self.end_sign_in_step(&ctx.pool, s.event_id.as_deref(), None, step, signed_in)
+            .await
     }
 
     /// The sign-up form: `SignUp`'s rules. Returns where the code went (if anywhere)

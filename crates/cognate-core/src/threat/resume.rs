@@ -16,6 +16,11 @@ use crate::threat::request::note_sign_in_event;
 use crate::threat::{ChallengeName, EventResponse, Mode, mode_of};
 use cognate_proto::auth::AuthResponse;
 
+/// Whether an API step ended with tokens.
+pub(crate) fn issued_tokens(r: &AuthResponse) -> bool {
+    r.authentication_result.is_some()
+}
+
 /// Refusals of a later step that make its sign-in a failed one.
 fn is_refusal(e: &CoreError) -> bool {
     matches!(
@@ -37,22 +42,23 @@ impl Core {
         }
     }
 
-    /// Ends a later step of the sign-in event `event_id`: `Pass` when `result` issued
-    /// tokens, `Fail` when it is a refusal, nothing while a challenge is pending.
-    /// `challenge` is the step's entry in `ChallengeResponses`, if it has one. Recording
-    /// is best effort: the step's answer stands either way.
-    pub(crate) async fn end_sign_in_step(
+    /// Ends a later step of the sign-in event `event_id`: `Pass` when `result` signed
+    /// the user in (`signed_in`), `Fail` when it is a refusal, nothing while a
+    /// challenge is pending. `challenge` is the step's entry in `ChallengeResponses`, if
+    /// it has one. Recording is best effort: the step's answer stands either way.
+    pub(crate) async fn end_sign_in_step<T>(
         &self,
         pool: &UserPoolRecord,
         event_id: Option<&str>,
         challenge: Option<ChallengeName>,
-        result: CoreResult<AuthResponse>,
-    ) -> CoreResult<AuthResponse> {
+        result: CoreResult<T>,
+        signed_in: fn(&T) -> bool,
+    ) -> CoreResult<T> {
         let Some(event_id) = event_id.filter(|_| mode_of(pool) != Mode::Off) else {
             return result;
         };
         let response = match &result {
-            Ok(r) if r.authentication_result.is_some() => EventResponse::Pass,
+            Ok(r) if signed_in(r) => EventResponse::Pass,
             Err(e) if is_refusal(e) => EventResponse::Fail,
             _ => return result,
         };

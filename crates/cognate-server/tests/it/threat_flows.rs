@@ -824,6 +824,53 @@ backend_tests! {
         assert_eq!(carol.user_status(), Some(&UserStatusType::ForceChangePassword));
     }
 
+    async fn the_hosted_new_password_page_completes_a_scored_temporary_password_sign_in(app) {
+        use crate::oauth::{CALLBACK, authorize_params, browser, csrf_token, exchange, location, oauth_client, pkce, query_param, sign_in_form};
+        let p = pool(&app, Some(AdvancedSecurityModeType::Enforced)).await;
+        app.idp.create_user_pool_domain().user_pool_id(&p.id)
+            .domain(format!("temp-{}", p.id.to_lowercase().replace('_', "-"))).send().await.unwrap();
+        let web = oauth_client(&app, &p.id, "web").await;
+        const TEMPORARY: &str = "Tempor4ry-Pass!";
+        for name in ["erin", "finn"] {
+            app.idp.admin_create_user().user_pool_id(&p.id).username(name).temporary_password(TEMPORARY)
+                .message_action(MessageActionType::Suppress).send().await.unwrap();
+        }
+        let f = crate::oauth::Fx { pool: p.id.clone(), client: web.clone(), other: web.clone(), issuer: format!("{}/{}", app.url, p.id) };
+        let (challenge, verifier) = pkce();
+        let params = authorize_params(&web, &challenge, "n-1");
+        let b = browser();
+        let page = sign_in_form(&b, &f, &params, "erin", TEMPORARY).await;
+        assert_eq!(page.status(), 200);
+        let html = page.text().await.unwrap();
+        let pending = events(&app, &p.id, "erin").await;
+        assert_eq!(kinds(&pending), [("SignIn".to_owned(), "InProgress".to_owned())]);
+        let marker = "name=\"session\" value=\"";
+        let start = html.find(marker).unwrap() + marker.len();
+        let session = html[start..].split('"').next().unwrap().to_owned();
+        let csrf = csrf_token(&html);
+        let mut form = params.clone();
+        form.extend([("session", session.as_str()), ("password", PASSWORD), ("csrf_token", csrf.as_str())]);
+        let r = b.post(format!("{}/newPassword", f.issuer)).form(&form).send().await.unwrap();
+        let loc = location(&r).unwrap();
+        assert!(loc.as_str().starts_with(CALLBACK), "{loc}");
+        let (status, body) = exchange(&f, &web, &query_param(&loc, "code").unwrap(), &verifier).await;
+        assert_eq!(status, 200, "{body}");
+        let erin = events(&app, &p.id, "erin").await;
+        let sign_in = erin.iter().find(|e| e.event_type() == Some(&EventType::SignIn)).unwrap();
+        assert_eq!((sign_in.event_id(), sign_in.event_response()), (pending[0].event_id(), Some(&EventResponseType::Pass)));
+        assert_eq!(claims(body["access_token"].as_str().unwrap())["event_id"].as_str(), pending[0].event_id());
+
+        // A blocked address is refused the temporary password on the page too.
+        app.idp.set_risk_configuration().user_pool_id(&p.id).client_id(&web)
+            .risk_exception_configuration(ranges(&["127.0.0.0/8"], &[])).send().await.unwrap();
+        let page = sign_in_form(&browser(), &f, &params, "finn", TEMPORARY).await;
+        assert!(location(&page).is_none());
+        assert!(!page.text().await.unwrap().contains("name=\"session\""));
+        assert_eq!(risk(&events(&app, &p.id, "finn").await[0]).0.as_deref(), Some("Block"));
+        let finn = app.idp.admin_get_user().user_pool_id(&p.id).username("finn").send().await.unwrap();
+        assert_eq!(finn.user_status(), Some(&UserStatusType::ForceChangePassword));
+    }
+
     async fn nothing_changes_while_threat_protection_is_off(app) {
         let p = pool(&app, None).await;
         create_user(&app, &p.id, "alice", BREACHED).await;
