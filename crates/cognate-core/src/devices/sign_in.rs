@@ -7,7 +7,7 @@
 //! DEVICE_SRP_AUTH (its proof replaces MFA); any other device answers MFA first when the
 //! pool asks for it, else proves itself with DEVICE_SRP_AUTH. A key that names no such
 //! device (unknown, forgotten, another user's) is ignored: the sign-in continues as from
-//! a new device, except in the SRP password step ([`Core::known_device_key`]).
+//! a new device, except in the SRP password step (`Core::known_device_key`).
 
 use super::session::DeviceSession;
 use super::store::DeviceRecord;
