@@ -19,6 +19,7 @@ pub mod cidr;
 pub mod compromised;
 pub mod context;
 pub mod events;
+pub(crate) mod failures;
 pub mod feedback;
 pub(crate) mod gate;
 pub mod notify;
