@@ -13,6 +13,7 @@
 
 use crate::Core;
 use crate::auth::client::{ClientContext, secret_hash};
+use crate::codes::code_mismatch;
 use crate::error::{CoreError, CoreResult};
 use crate::messages::{Delivery, sign_up_delivery};
 use crate::store::{UserPoolRecord, UserRecord};
@@ -127,10 +128,41 @@ impl Core {
         Ok(Some(delivery))
     }
 
+    /// Whether the pool `pool_id` confirms sign-ups by link, so its hosted
+    /// `/confirmUser` link page exists.
+    pub async fn pool_confirms_by_link(&self, pool_id: &str) -> CoreResult<bool> {
+        let pool = self.store.get_pool(pool_id).await?;
+        Ok(pool.as_ref().is_some_and(confirms_by_link))
+    }
+
     /// The hosted `/confirmUser` link: `ConfirmSignUp` with the link's code through
     /// the link's client (resolved by the caller within the page's pool), computing
     /// the `SECRET_HASH` a browser cannot send.
+    ///
+    /// The page computes a secret hash no one proved to know, so it exists only for
+    /// pools that send links (`ResourceNotFound` otherwise). When the client hides
+    /// user existence, an expired code and an already confirmed user answer
+    /// `CodeMismatch`, as an unknown or disabled user already does: the page must not
+    /// tell which usernames hold an account.
     pub async fn hosted_confirm_link(
+        &self,
+        ctx: &ClientContext,
+        username: &str,
+        code: &str,
+    ) -> CoreResult<()> {
+        if !confirms_by_link(&ctx.pool) {
+            return Err(CoreError::ResourceNotFound(
+                "The user pool does not confirm sign-ups by link.".into(),
+            ));
+        }
+        match self.confirm_by_link(ctx, username, code).await {
+            Err(CoreError::ExpiredCode) if ctx.hides_user_existence() => Err(code_mismatch()),
+            Err(CoreError::NotAuthorized(_)) if ctx.hides_user_existence() => Err(code_mismatch()),
+            other => other,
+        }
+    }
+
+    async fn confirm_by_link(
         &self,
         ctx: &ClientContext,
         username: &str,

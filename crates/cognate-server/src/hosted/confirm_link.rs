@@ -10,6 +10,11 @@
 //! email still confirms, and the POST counts toward the account rate limits like every
 //! other form. The link is not an authorize request, so it carries no redirect URI and
 //! the page never redirects anywhere.
+//!
+//! The page exists only in pools whose `DefaultEmailOption` is `CONFIRM_WITH_LINK`
+//! (elsewhere it 404s like any unknown page). For a client that hides user existence
+//! every link that does not confirm (wrong, expired, spent, disabled user) gets one
+//! message.
 
 use super::render::{Frame, Page, bare_error, message_page, origin_of};
 use super::signin::{check_username_limit, value};
@@ -115,6 +120,22 @@ impl LinkPage {
     }
 }
 
+/// Only link pools have the page (GET and POST, before anything else runs): elsewhere
+/// it would confirm sign-ups without the SECRET_HASH their clients require.
+async fn require_link_pool(state: &AppState, pool_id: &str) -> Result<(), Box<Response>> {
+    match state.core.pool_confirms_by_link(pool_id).await {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(Box::new(bare_error(StatusCode::NOT_FOUND, "err_not_found"))),
+        Err(e) => {
+            tracing::error!(error = %e, "loading the confirmation link's pool failed");
+            Err(Box::new(bare_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "err_server",
+            )))
+        }
+    }
+}
+
 /// The fields the link carries, for the button's form.
 fn carried(fields: &Fields) -> Vec<(String, String)> {
     ["client_id", "user_name", "confirmation_code", "lang"]
@@ -132,6 +153,9 @@ pub(crate) async fn page(
     headers: &HeaderMap,
     query: &Fields,
 ) -> Response {
+    if let Err(resp) = require_link_pool(state, pool_id).await {
+        return *resp;
+    }
     let p = match LinkPage::start(state, pool_id, base, headers, query).await {
         Ok(p) => p,
         Err(resp) => return *resp,
@@ -153,6 +177,9 @@ pub(crate) async fn submit(
     headers: &HeaderMap,
     fields: Fields,
 ) -> Response {
+    if let Err(resp) = require_link_pool(state, pool_id).await {
+        return *resp;
+    }
     if let Err(resp) = check_csrf(state, pool_id, &base, headers, &fields) {
         return *resp;
     }
@@ -167,30 +194,52 @@ pub(crate) async fn submit(
         Err(resp) => return *resp,
     };
     if username.is_empty() || code.is_empty() {
-        return p.message(
-            StatusCode::BAD_REQUEST,
-            "error_title",
-            &p.frame.t("err_link_mismatch"),
-        );
+        let key = if p.ctx.hides_user_existence() {
+            "err_link_invalid"
+        } else {
+            "err_link_mismatch"
+        };
+        return p.message(StatusCode::BAD_REQUEST, "error_title", &p.frame.t(key));
     }
     let key = match state.core.hosted_confirm_link(&p.ctx, username, code).await {
         Ok(()) => return p.confirmed(),
-        Err(CoreError::CodeMismatch(_) | CoreError::UserNotFound) => "err_link_mismatch",
-        Err(CoreError::ExpiredCode) => "err_link_expired",
-        Err(CoreError::NotAuthorized(m)) if m.contains("cannot be confirmed") => {
-            "err_already_confirmed"
-        }
-        Err(CoreError::NotAuthorized(m)) if m.contains("disabled") => "err_disabled",
-        Err(CoreError::LimitExceeded(_) | CoreError::TooManyRequests(_)) => "err_too_many",
-        Err(CoreError::InvalidParameter(_)) => "err_link_mismatch",
-        Err(e) => {
-            tracing::error!(error = %e, "confirming by link failed");
-            return p.message(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "error_title",
-                &p.frame.t("err_server"),
-            );
-        }
+        Err(e) => failure_key(&e, p.ctx.hides_user_existence()),
     };
+    let Some(key) = key else {
+        return p.message(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "error_title",
+            &p.frame.t("err_server"),
+        );
+    };
+    if key == "err_not_found" {
+        return bare_error(StatusCode::NOT_FOUND, key);
+    }
     p.message(StatusCode::BAD_REQUEST, "error_title", &p.frame.t(key))
+}
+
+/// The message for a confirmation that failed, `None` for a server fault (logged
+/// here). A client that hides user existence gets one message for every link that
+/// does not confirm (core already folds those causes into `CodeMismatch`).
+fn failure_key(e: &CoreError, hide: bool) -> Option<&'static str> {
+    Some(match e {
+        CoreError::CodeMismatch(_) | CoreError::UserNotFound | CoreError::InvalidParameter(_)
+            if hide =>
+        {
+            "err_link_invalid"
+        }
+        CoreError::CodeMismatch(_) | CoreError::UserNotFound | CoreError::InvalidParameter(_) => {
+            "err_link_mismatch"
+        }
+        CoreError::ExpiredCode => "err_link_expired",
+        CoreError::NotAuthorized(m) if m.contains("cannot be confirmed") => "err_already_confirmed",
+        CoreError::NotAuthorized(m) if m.contains("disabled") => "err_disabled",
+        CoreError::AliasExists(_) => "err_link_alias_exists",
+        CoreError::LimitExceeded(_) | CoreError::TooManyRequests(_) => "err_too_many",
+        CoreError::ResourceNotFound(_) => "err_not_found",
+        e => {
+            tracing::error!(error = %e, "confirming by link failed");
+            return None;
+        }
+    })
 }

@@ -7,8 +7,8 @@
 use crate::helpers::TestApp;
 use crate::oauth::{browser, csrf_token, oauth_client};
 use aws_sdk_cognitoidentityprovider::types::{
-    AttributeType, CustomDomainConfigType, DefaultEmailOptionType, VerificationMessageTemplateType,
-    VerifiedAttributeType,
+    AliasAttributeType, AttributeType, CustomDomainConfigType, DefaultEmailOptionType,
+    PreventUserExistenceErrorTypes, VerificationMessageTemplateType, VerifiedAttributeType,
 };
 use reqwest::StatusCode;
 
@@ -57,6 +57,10 @@ async fn link_pool(app: &TestApp, domain: Option<&str>) -> (String, String) {
 }
 
 async fn sign_up(app: &TestApp, client: &str, username: &str) {
+    sign_up_with_email(app, client, username, &format!("{username}@example.com")).await;
+}
+
+async fn sign_up_with_email(app: &TestApp, client: &str, username: &str, email: &str) {
     app.idp
         .sign_up()
         .client_id(client)
@@ -65,13 +69,68 @@ async fn sign_up(app: &TestApp, client: &str, username: &str) {
         .user_attributes(
             AttributeType::builder()
                 .name("email")
-                .value(format!("{username}@example.com"))
+                .value(email)
                 .build()
                 .unwrap(),
         )
         .send()
         .await
         .unwrap();
+}
+
+/// A client of `pool` that hides user existence (PreventUserExistenceErrors ENABLED).
+async fn hiding_client(app: &TestApp, pool: &str) -> String {
+    app.idp
+        .create_user_pool_client()
+        .user_pool_id(pool)
+        .client_name("Hidden")
+        .prevent_user_existence_errors(PreventUserExistenceErrorTypes::Enabled)
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap()
+        .client_id
+        .unwrap()
+}
+
+/// A code-confirming pool with a domain, a public client to sign up with and a
+/// client with a secret.
+async fn code_pool(app: &TestApp) -> (String, String, String) {
+    let pool = app
+        .idp
+        .create_user_pool()
+        .pool_name("codes")
+        .auto_verified_attributes(VerifiedAttributeType::Email)
+        .send()
+        .await
+        .unwrap()
+        .user_pool
+        .unwrap()
+        .id
+        .unwrap();
+    app.idp
+        .create_user_pool_domain()
+        .user_pool_id(&pool)
+        .domain("codes-prefix")
+        .send()
+        .await
+        .unwrap();
+    let public = oauth_client(app, &pool, "Public").await;
+    let secret = app
+        .idp
+        .create_user_pool_client()
+        .user_pool_id(&pool)
+        .client_name("Confidential")
+        .generate_secret(true)
+        .send()
+        .await
+        .unwrap()
+        .user_pool_client
+        .unwrap()
+        .client_id
+        .unwrap();
+    (pool, public, secret)
 }
 
 /// The link in the newest message to `username@example.com`, with its subject.
@@ -291,5 +350,104 @@ backend_tests! {
         sign_up(&app, &client, "omar").await;
         let code = app.last_code_to(&pool, "omar@example.com").await;
         assert_eq!(code.len(), 6);
+    }
+
+    async fn pools_that_confirm_by_code_have_no_link_page(app) {
+        let (pool, public, secret) = code_pool(&app).await;
+        sign_up(&app, &public, "quinn").await;
+        let code = app.last_code_to(&pool, "quinn@example.com").await;
+        let issuer = format!("{}/{pool}", app.url);
+        let link = format!("{issuer}/confirmUser?client_id={secret}&user_name=quinn&confirmation_code={code}");
+        let b = browser();
+        let page = b.get(&link).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::NOT_FOUND);
+
+        // A form token from another page of the pool does not make the post count:
+        // it would confirm without the SECRET_HASH the client requires.
+        let (challenge, _) = crate::oauth::pkce();
+        let params = crate::oauth::authorize_params(&public, &challenge, "n");
+        let html = b.get(format!("{issuer}/login")).query(&params).send().await.unwrap().text().await.unwrap();
+        let form = [("client_id", secret.as_str()), ("user_name", "quinn"),
+            ("confirmation_code", code.as_str()), ("csrf_token", &csrf_token(&html))];
+        let resp = b.post(format!("{issuer}/confirmUser")).form(&form).send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+        assert_eq!(status_of(&app, &pool, "quinn").await, "UNCONFIRMED");
+
+        // The hosted sign-up's own confirmation page (no link code) is still there.
+        let page = b.get(format!("{issuer}/confirmUser")).query(&params).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+    }
+
+    async fn a_client_hiding_users_shows_one_message_for_every_bad_link(app) {
+        const ONE: &str = "This link is invalid or has already been used.";
+        let (pool, _) = link_pool(&app, Some("links-hidden")).await;
+        let client = hiding_client(&app, &pool).await;
+        let post_url = format!("{}/{pool}/confirmUser", app.url);
+        for name in ["rosa", "sami", "tess"] {
+            sign_up(&app, &client, name).await;
+        }
+        let b = browser();
+        let one = |html: String| {
+            assert!(html.contains(ONE), "{html}");
+            assert!(!html.contains("already confirmed") && !html.contains("disabled")
+                && !html.contains("expired"), "{html}");
+        };
+
+        // A wrong code, and a spent link.
+        let (link, _) = last_link(&app, &pool, "rosa").await;
+        let wrong = press(&b, &link, &post_url, &[("confirmation_code", "000000")]).await;
+        assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
+        one(wrong.text().await.unwrap());
+        assert_eq!(press(&b, &link, &post_url, &[]).await.status(), StatusCode::OK);
+        let spent = press(&b, &link, &post_url, &[]).await;
+        assert_eq!(spent.status(), StatusCode::BAD_REQUEST);
+        one(spent.text().await.unwrap());
+
+        // An unknown user, and a disabled one.
+        let unknown = press(&b, &link, &post_url, &[("user_name", "nobody")]).await;
+        one(unknown.text().await.unwrap());
+        app.idp.admin_disable_user().user_pool_id(&pool).username("sami").send().await.unwrap();
+        let (link, _) = last_link(&app, &pool, "sami").await;
+        let disabled = press(&b, &link, &post_url, &[]).await;
+        assert_eq!(disabled.status(), StatusCode::BAD_REQUEST);
+        one(disabled.text().await.unwrap());
+
+        // An expired link.
+        let (link, _) = last_link(&app, &pool, "tess").await;
+        app.clock.advance_secs(25 * 3600);
+        let expired = press(&b, &link, &post_url, &[]).await;
+        assert_eq!(expired.status(), StatusCode::BAD_REQUEST);
+        one(expired.text().await.unwrap());
+    }
+
+    async fn a_link_for_an_email_another_account_holds_says_so(app) {
+        let pool = app.idp.create_user_pool().pool_name("alias-links")
+            .alias_attributes(AliasAttributeType::Email)
+            .auto_verified_attributes(VerifiedAttributeType::Email)
+            .verification_message_template(VerificationMessageTemplateType::builder()
+                .default_email_option(DefaultEmailOptionType::ConfirmWithLink)
+                .email_message_by_link("Welcome aboard! {##Confirm my email##} See you soon.")
+                .build())
+            .send().await.unwrap().user_pool.unwrap().id.unwrap();
+        app.idp.create_user_pool_domain().user_pool_id(&pool).domain("links-alias").send().await.unwrap();
+        let client = oauth_client(&app, &pool, "Photo Share").await;
+        let post_url = format!("{}/{pool}/confirmUser", app.url);
+        let b = browser();
+        sign_up_with_email(&app, &client, "uma", "uma@example.com").await;
+        sign_up_with_email(&app, &client, "uma2", "uma@example.com").await;
+        // Both links go to the one address: the first is uma's, the second uma2's.
+        let links: Vec<String> = app.outbox(&pool).await.iter().map(|m| {
+            let href = m.body.split("href=\"").nth(1).unwrap().split('"').next().unwrap();
+            href.replace("&amp;", "&")
+        }).collect();
+        let [first, second] = &links[..] else { panic!("{links:?}") };
+        assert!(second.contains("user_name=uma2&"), "{second}");
+        assert_eq!(press(&b, first, &post_url, &[]).await.status(), StatusCode::OK);
+
+        let resp = press(&b, second, &post_url, &[]).await;
+        assert_eq!(resp.status(), StatusCode::BAD_REQUEST);
+        let html = resp.text().await.unwrap();
+        assert!(html.contains("already belongs to another account"), "{html}");
+        assert_eq!(status_of(&app, &pool, "uma2").await, "UNCONFIRMED");
     }
 }
