@@ -1,5 +1,10 @@
 //! Messages to users: the pool's templates (`{####}`, `{username}`), the channel and
 //! destination, masking for `CodeDeliveryDetails`, and the queued outbound message.
+//!
+//! Whether an email is HTML is decided from its template, before any value is put in,
+//! and values put into an HTML template are HTML-escaped: a username (which may hold
+//! `<`, `"` and `/`) can neither turn a text message into HTML nor add markup to an
+//! HTML one.
 //! <https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-settings-message-customizations.html>
 
 use crate::error::{CoreError, CoreResult};
@@ -65,19 +70,62 @@ impl Delivery {
 
     /// The outbound message carrying `code`.
     pub fn message(&self, pool_id: &str, username: &str, code: &str, now: i64) -> OutboundMessage {
+        let html = self.channel == "EMAIL" && looks_html(&self.body);
         OutboundMessage {
             pool_id: pool_id.into(),
             channel: self.channel.into(),
             destination: self.destination.clone(),
             subject: self.subject.clone(),
-            body: self
-                .body
-                .replace("{username}", username)
-                .replace("{####}", code),
+            body: fill(
+                &self.body,
+                &[("{username}", username), ("{####}", code)],
+                html,
+            ),
             created_at: now,
+            html: Some(html),
             ..Default::default()
         }
     }
+}
+
+/// Whether an email template is HTML: Cognito's templates may hold HTML (its console
+/// suggests `<b>`, `<br>`). Asked of the template, never of a filled body.
+pub fn looks_html(template: &str) -> bool {
+    template.contains("</") || template.contains("<br") || template.contains("/>")
+}
+
+/// `text` HTML-escaped, for element content and quoted attribute values.
+pub fn escape_html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// `template` with each placeholder replaced by its value, HTML-escaped when the
+/// template is `html`. One pass: a value that contains a placeholder (a username
+/// `{####}`) stays as it is.
+pub fn fill(template: &str, values: &[(&str, &str)], html: bool) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(c) = rest.chars().next() {
+        match values.iter().find(|(p, _)| rest.starts_with(p)) {
+            Some((p, v)) => {
+                out.push_str(&if html {
+                    escape_html(v)
+                } else {
+                    (*v).to_owned()
+                });
+                rest = &rest[p.len()..];
+            }
+            None => {
+                out.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+    }
+    out
 }
 
 fn attr<'a>(user: &'a UserRecord, name: &str) -> Option<&'a String> {
@@ -204,6 +252,53 @@ pub fn recovery_delivery(pool: &UserPoolRecord, user: &UserRecord) -> CoreResult
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn email(body: &str) -> Delivery {
+        Delivery {
+            channel: "EMAIL",
+            attribute: "email",
+            destination: "jane@example.com".into(),
+            body: body.into(),
+            subject: None,
+        }
+    }
+
+    #[test]
+    fn values_in_an_html_template_are_escaped() {
+        let d = email("<p>Hi {username},</p> your code is <b>{####}</b>");
+        let m = d.message("p", "<a href=\"https://evil.example\">x</a>", "123456", 0);
+        assert_eq!(
+            m.body,
+            "<p>Hi &lt;a href=&quot;https://evil.example&quot;&gt;x&lt;/a&gt;,</p> your code is <b>123456</b>"
+        );
+        assert_eq!(m.html, Some(true));
+    }
+
+    #[test]
+    fn a_username_does_not_turn_a_text_template_into_html() {
+        let d = email("Hi {username}, your code is {####}.");
+        let m = d.message("p", "<a href=\"https://evil.example\">x</a>", "123456", 0);
+        assert_eq!(
+            m.body,
+            "Hi <a href=\"https://evil.example\">x</a>, your code is 123456."
+        );
+        assert_eq!(m.html, Some(false), "decided from the template");
+    }
+
+    #[test]
+    fn placeholders_in_values_are_not_filled_again() {
+        let d = email("Hi {username}, your code is {####}.");
+        assert_eq!(
+            d.message("p", "{####}", "123456", 0).body,
+            "Hi {####}, your code is 123456."
+        );
+        let sms = Delivery {
+            channel: "SMS",
+            ..email("<b>{username}</b> {####}")
+        };
+        let m = sms.message("p", "a&b", "1", 0);
+        assert_eq!((m.body.as_str(), m.html), ("<b>a&b</b> 1", Some(false)));
+    }
 
     #[test]
     fn masks_keep_only_what_cognito_shows() {

@@ -138,6 +138,9 @@ pub struct OutboundMessage {
     pub from: Option<String>,
     /// This message's own `Reply-To`, in place of the pool's.
     pub reply_to: Option<String>,
+    /// Whether the body is HTML, decided from its template before values were put
+    /// in; `None` (messages queued before this was recorded) leaves it to the sender.
+    pub html: Option<bool>,
 }
 
 /// Everything written for a user in one transaction: the record, its unique

@@ -6,6 +6,7 @@
 use crate::clock::epoch_secs;
 use crate::error::{CoreError, CoreResult};
 use crate::identifiers::SignInConfig;
+use crate::messages::{fill, looks_html};
 use crate::password::{Policy, check_shape};
 use crate::schema::{self, Writer};
 use crate::store::{OutboundMessage, StoreError, UserPoolRecord, UserRecord, UserWrite};
@@ -91,12 +92,6 @@ pub fn to_user_type(user: &UserRecord, only: Option<&[String]>) -> UserType {
         enabled: user.enabled,
         user_status: user.status.clone(),
     }
-}
-
-fn fill(template: &str, username: &str, code: &str) -> String {
-    template
-        .replace("{username}", username)
-        .replace("{####}", code)
 }
 
 impl Core {
@@ -252,13 +247,16 @@ impl Core {
                 )
             };
             if let Some(dest) = user.attributes.get(attr).filter(|d| !d.is_empty()) {
+                let html = medium == "EMAIL" && looks_html(body);
+                let values = [("{username}", user.username.as_str()), ("{####}", password)];
                 out.push(OutboundMessage {
                     pool_id: pool.id.clone(),
                     channel: medium.clone(),
                     destination: dest.clone(),
                     subject,
-                    body: fill(body, &user.username, password),
+                    body: fill(body, &values, html),
                     created_at: now,
+                    html: Some(html),
                     ..Default::default()
                 });
             }

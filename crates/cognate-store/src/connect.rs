@@ -67,6 +67,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "outbox sender",
         include_str!("../migrations/sqlite/0010_outbox_sender.sql"),
     ),
+    (
+        11,
+        "outbox html",
+        include_str!("../migrations/sqlite/0011_outbox_html.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -119,6 +124,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         10,
         "outbox sender",
         include_str!("../migrations/postgres/0010_outbox_sender.sql"),
+    ),
+    (
+        11,
+        "outbox html",
+        include_str!("../migrations/postgres/0011_outbox_html.sql"),
     ),
 ];
 

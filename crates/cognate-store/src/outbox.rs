@@ -16,7 +16,7 @@ pub(crate) async fn queue_message(
 ) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO outbox (pool_id, channel, destination, subject, body, created_at, next_attempt_at, \
-         sender, reply_to) VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8)",
+         sender, reply_to, html) VALUES ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9)",
     )
     .bind(&m.pool_id)
     .bind(&m.channel)
@@ -26,10 +26,16 @@ pub(crate) async fn queue_message(
     .bind(m.created_at)
     .bind(m.from.as_deref())
     .bind(m.reply_to.as_deref())
+    .bind(m.html.map(i64::from))
     .execute(&mut **tx)
     .await
     .map_err(unavailable)?;
     Ok(())
+}
+
+/// The `html` column: 1 or 0, NULL for messages queued before it was recorded.
+pub(crate) fn html_flag(row: &sqlx::any::AnyRow) -> StoreResult<Option<bool>> {
+    Ok(get::<Option<i64>>(row, "html")?.map(|v| v != 0))
 }
 
 #[async_trait]
@@ -51,7 +57,7 @@ impl OutboxStore for SqlStore {
         let row = sqlx::query(
             "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1 \
              WHERE id = $2 AND status = 'pending' AND next_attempt_at <= $3 \
-             RETURNING id, pool_id, channel, destination, subject, body, created_at, attempts, sender, reply_to",
+             RETURNING id, pool_id, channel, destination, subject, body, created_at, attempts, sender, reply_to, html",
         )
         .bind(now + lease_ms)
         .bind(id)
@@ -73,6 +79,7 @@ impl OutboxStore for SqlStore {
                     created_at: get(&r, "created_at")?,
                     from: get(&r, "sender")?,
                     reply_to: get(&r, "reply_to")?,
+                    html: html_flag(&r)?,
                 },
             })
         })

@@ -263,7 +263,7 @@ impl UserStore for SqlStore {
 
     async fn list_outbox(&self, pool_id: &str, limit: usize) -> StoreResult<Vec<OutboundMessage>> {
         let rows = sqlx::query(
-            "SELECT pool_id, channel, destination, subject, body, created_at, sender, reply_to FROM outbox \
+            "SELECT pool_id, channel, destination, subject, body, created_at, sender, reply_to, html FROM outbox \
              WHERE pool_id = $1 ORDER BY id LIMIT $2",
         )
         .bind(pool_id)
@@ -282,6 +282,7 @@ impl UserStore for SqlStore {
                     created_at: get(r, "created_at")?,
                     from: get(r, "sender")?,
                     reply_to: get(r, "reply_to")?,
+                    html: crate::outbox::html_flag(r)?,
                 })
             })
             .collect()

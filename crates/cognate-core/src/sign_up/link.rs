@@ -15,7 +15,7 @@ use crate::Core;
 use crate::auth::client::{ClientContext, secret_hash};
 use crate::codes::code_mismatch;
 use crate::error::{CoreError, CoreResult};
-use crate::messages::{Delivery, sign_up_delivery};
+use crate::messages::{Delivery, escape_html, sign_up_delivery};
 use crate::store::{UserPoolRecord, UserRecord};
 use cognate_proto::self_service::CodeRequest;
 
@@ -38,14 +38,6 @@ fn no_domain() -> CoreError {
     CoreError::InvalidParameter(
         "Cannot perform specific action because there does not exist a valid use pool domain associated with the user pool".into(),
     )
-}
-
-fn escape_html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 /// `template` with its first `{##text##}` replaced by `<a href="href">text</a>`. The

@@ -170,6 +170,7 @@ impl Core {
             created_at: self.now(),
             from: sender(notify.from.as_deref()),
             reply_to: sender(notify.reply_to.as_deref()),
+            html: Some(html),
         };
         let update = AuthEventUpdate {
             feedback_token_hash: Some(hash),

@@ -90,7 +90,7 @@ impl SmtpSender {
             .from(from)
             .to(to)
             .subject(message.subject.clone().unwrap_or_default())
-            .header(content_type(&message.body));
+            .header(content_type(message));
         let reply_to = own(message.reply_to.as_deref()).or_else(|| setting("ReplyToEmailAddress"));
         if let Some(reply_to) = reply_to.and_then(|r| r.parse().ok()) {
             builder = builder.reply_to(reply_to);
@@ -107,10 +107,14 @@ fn own(address: Option<&str>) -> Option<&str> {
 }
 
 /// Cognito's message templates may hold HTML (its console suggests `<b>`, `<br>`);
-/// such bodies go out as HTML, plain text otherwise.
-fn content_type(body: &str) -> ContentType {
-    let looks_html = body.contains("</") || body.contains("<br") || body.contains("/>");
-    if looks_html {
+/// such messages go out as HTML, plain text otherwise. Core decides from the template
+/// before values are put in; only messages queued before it recorded that are judged by
+/// their body.
+fn content_type(message: &OutboundMessage) -> ContentType {
+    let html = message
+        .html
+        .unwrap_or_else(|| cognate_core::messages::looks_html(&message.body));
+    if html {
         ContentType::TEXT_HTML
     } else {
         ContentType::TEXT_PLAIN
@@ -187,6 +191,32 @@ mod tests {
         let email = sender.build(&message, None).unwrap();
         let text = String::from_utf8(email.formatted()).unwrap();
         assert!(text.contains("From: no-reply@example.com"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn html_is_decided_by_the_message_not_its_filled_body() {
+        let sender = SmtpSender::new(
+            &SecretString::from("smtp://127.0.0.1:2525"),
+            "no-reply@example.com",
+        )
+        .unwrap();
+        let mut message = OutboundMessage {
+            pool_id: "p".into(),
+            channel: "EMAIL".into(),
+            destination: "jane@example.com".into(),
+            body: "Hi <a href=\"https://evil.example\">x</a>, your code is 123456".into(),
+            html: Some(false),
+            ..Default::default()
+        };
+        let text = String::from_utf8(sender.build(&message, None).unwrap().formatted()).unwrap();
+        assert!(text.contains("Content-Type: text/plain"), "{text}");
+        message.html = Some(true);
+        let text = String::from_utf8(sender.build(&message, None).unwrap().formatted()).unwrap();
+        assert!(text.contains("Content-Type: text/html"), "{text}");
+        // Messages queued before the flag was recorded are judged by their body.
+        message.html = None;
+        let text = String::from_utf8(sender.build(&message, None).unwrap().formatted()).unwrap();
+        assert!(text.contains("Content-Type: text/html"), "{text}");
     }
 
     #[tokio::test]

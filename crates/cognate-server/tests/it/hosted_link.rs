@@ -450,4 +450,27 @@ backend_tests! {
         assert!(html.contains("already belongs to another account"), "{html}");
         assert_eq!(status_of(&app, &pool, "uma2").await, "UNCONFIRMED");
     }
+
+    async fn a_username_in_a_link_email_is_escaped(app) {
+        let (pool, client) = link_pool(&app, Some("links-escape")).await;
+        app.idp.update_user_pool().user_pool_id(&pool)
+            .auto_verified_attributes(VerifiedAttributeType::Email)
+            .verification_message_template(VerificationMessageTemplateType::builder()
+                .default_email_option(DefaultEmailOptionType::ConfirmWithLink)
+                .email_message_by_link("Hi {username}, {##Confirm my email##}")
+                .build())
+            .send().await.unwrap();
+        let evil = "<a/href=\"https://evil.example\">x</a>";
+        sign_up_with_email(&app, &client, evil, "vic@example.com").await;
+        let m = app.outbox(&pool).await.pop().unwrap();
+        assert!(m.body.starts_with(
+            "Hi &lt;a/href=&quot;https://evil.example&quot;&gt;x&lt;/a&gt;, <a href=\""), "{}", m.body);
+        assert!(!m.body.contains("evil.example\">"), "no live anchor: {}", m.body);
+        assert_eq!(m.html, Some(true));
+        // The link itself still carries the username and a usable code.
+        let href = m.body.split("<a href=\"").nth(1).unwrap().split('"').next().unwrap();
+        assert!(href.contains("user_name=%3Ca%2Fhref%3D%22https%3A%2F%2Fevil.example%22%3Ex%3C%2Fa%3E"), "{href}");
+        let code = href.split("confirmation_code=").nth(1).unwrap();
+        assert!(code.len() == 6 && code.chars().all(|c| c.is_ascii_digit()), "{href}");
+    }
 }
