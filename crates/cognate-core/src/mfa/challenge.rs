@@ -58,27 +58,49 @@ fn attr<'a>(user: &'a UserRecord, name: &str) -> Option<&'a str> {
         .filter(|v| !v.is_empty())
 }
 
+/// The MFA factor that sends its code the same way as a passwordless first factor
+/// (EMAIL_OTP by email, SMS_OTP by SMS): a second code by the same channel proves
+/// nothing the first did not, so it is never the second factor.
+pub(crate) fn same_channel(first_factor: &str) -> Option<&'static str> {
+    match first_factor {
+        EMAIL_OTP => Some(EMAIL_OTP),
+        super::SMS_OTP => Some(SMS_MFA),
+        _ => None,
+    }
+}
+
 /// Decides the step. SMS and email count only while the pool offers them and the user
 /// has the attribute; a verified TOTP token stays usable even after the pool stops
 /// offering TOTP, as in Cognito.
 pub(crate) fn decide(pool: &PoolFactors, user: &UserRecord, mfa: &UserMfaRecord) -> MfaStep {
+    decide_without(pool, user, mfa, None)
+}
+
+/// [`decide`] without the factor `used` (the channel of the first factor, see
+/// [`same_channel`]); a user left with nothing where MFA is required is refused.
+fn decide_without(
+    pool: &PoolFactors,
+    user: &UserRecord,
+    mfa: &UserMfaRecord,
+    used: Option<&str>,
+) -> MfaStep {
     if pool.off() {
         return MfaStep::Done;
     }
-    let usable = usable_factors(pool, user, mfa);
-    if let Some(preferred) = usable
-        .iter()
-        .find(|f| mfa.preferences.preferred.as_deref() == Some(**f))
-    {
+    let usable = usable_factors(pool, user, mfa, used);
+    if let Some(preferred) = preferred(&usable, mfa) {
         return MfaStep::Ask(preferred);
     }
     match usable.len() {
         0 if pool.mode == "ON" => {
             // Pools with SMS MFA required ask users who have a phone number by SMS.
-            if pool.config.sms_enabled && attr(user, "phone_number").is_some() {
+            if pool.config.sms_enabled
+                && attr(user, "phone_number").is_some()
+                && used != Some(SMS_MFA)
+            {
                 MfaStep::Ask(SMS_MFA)
             } else {
-                MfaStep::Setup(setup_options(pool))
+                setup_step(pool, used)
             }
         }
         0 => MfaStep::Done,
@@ -87,8 +109,21 @@ pub(crate) fn decide(pool: &PoolFactors, user: &UserRecord, mfa: &UserMfaRecord)
     }
 }
 
-/// The factors the user turned on that can be used now.
-fn usable_factors(pool: &PoolFactors, user: &UserRecord, mfa: &UserMfaRecord) -> Vec<&'static str> {
+/// The user's preferred factor, when it is usable.
+fn preferred(usable: &[&'static str], mfa: &UserMfaRecord) -> Option<&'static str> {
+    usable
+        .iter()
+        .find(|f| mfa.preferences.preferred.as_deref() == Some(**f))
+        .copied()
+}
+
+/// The factors the user turned on that can be used now, except `used`.
+fn usable_factors(
+    pool: &PoolFactors,
+    user: &UserRecord,
+    mfa: &UserMfaRecord,
+    used: Option<&str>,
+) -> Vec<&'static str> {
     let p = &mfa.preferences;
     [
         (
@@ -105,7 +140,7 @@ fn usable_factors(pool: &PoolFactors, user: &UserRecord, mfa: &UserMfaRecord) ->
         ),
     ]
     .into_iter()
-    .filter_map(|(ok, name)| ok.then_some(name))
+    .filter_map(|(ok, name)| (ok && used != Some(name)).then_some(name))
     .collect()
 }
 
@@ -113,49 +148,84 @@ fn usable_factors(pool: &PoolFactors, user: &UserRecord, mfa: &UserMfaRecord) ->
 /// otherwise, when forced, the user's factors regardless of the pool's mode, then a
 /// verified phone number or email address the pool can send codes to (Cognito's
 /// adaptive authentication does the same), then set-up or refusal for `Required`.
+/// `used` (the channel of a passwordless first factor, [`same_channel`]) is never
+/// asked, listed or set up; a user whose only factor it is gets refused, for
+/// `IfConfigured` too.
 pub(crate) fn decide_forced(
     pool: &PoolFactors,
     user: &UserRecord,
     mfa: &UserMfaRecord,
     force: MfaForce,
+    used: Option<&str>,
 ) -> MfaStep {
-    let step = decide(pool, user, mfa);
+    let step = decide_without(pool, user, mfa, used);
     if step != MfaStep::Done || force == MfaForce::No {
         return step;
     }
-    let usable = usable_factors(pool, user, mfa);
-    if let Some(preferred) = usable
-        .iter()
-        .find(|f| mfa.preferences.preferred.as_deref() == Some(**f))
-    {
-        return MfaStep::Ask(preferred);
+    if let Some(step) = forced_factor(pool, user, mfa, used) {
+        return step;
+    }
+    if force == MfaForce::IfConfigured {
+        let had_only_used = used.is_some() && forced_factor(pool, user, mfa, None).is_some();
+        return if had_only_used {
+            MfaStep::Refuse
+        } else {
+            MfaStep::Done
+        };
+    }
+    match setup_options(pool, used) {
+        options if options.is_empty() => MfaStep::Refuse,
+        options => MfaStep::Setup(options),
+    }
+}
+
+/// The factor risk asks a user for where the pool would not: one they turned on (the
+/// preferred one, or a choice), else a verified address the pool sends codes to.
+fn forced_factor(
+    pool: &PoolFactors,
+    user: &UserRecord,
+    mfa: &UserMfaRecord,
+    used: Option<&str>,
+) -> Option<MfaStep> {
+    let usable = usable_factors(pool, user, mfa, used);
+    if let Some(preferred) = preferred(&usable, mfa) {
+        return Some(MfaStep::Ask(preferred));
     }
     let verified = |name: &str| {
         attr(user, name).is_some() && attr(user, &format!("{name}_verified")) == Some("true")
     };
     match usable.len() {
-        1 => MfaStep::Ask(usable[0]),
-        n if n > 1 => MfaStep::Select(usable),
-        _ if pool.config.sms_enabled && verified("phone_number") => MfaStep::Ask(SMS_MFA),
-        _ if pool.config.email.is_some() && verified("email") => MfaStep::Ask(EMAIL_OTP),
-        _ if force == MfaForce::IfConfigured => MfaStep::Done,
-        _ => match setup_options(pool) {
-            options if options.is_empty() => MfaStep::Refuse,
-            options => MfaStep::Setup(options),
-        },
+        1 => Some(MfaStep::Ask(usable[0])),
+        n if n > 1 => Some(MfaStep::Select(usable)),
+        _ if pool.config.sms_enabled && verified("phone_number") && used != Some(SMS_MFA) => {
+            Some(MfaStep::Ask(SMS_MFA))
+        }
+        _ if pool.config.email.is_some() && verified("email") && used != Some(EMAIL_OTP) => {
+            Some(MfaStep::Ask(EMAIL_OTP))
+        }
+        _ => None,
+    }
+}
+
+/// MFA_SETUP with the factors that may be set up; with none left once `used` is taken
+/// out, a refusal.
+fn setup_step(pool: &PoolFactors, used: Option<&str>) -> MfaStep {
+    match setup_options(pool, used) {
+        options if options.is_empty() && used.is_some() => MfaStep::Refuse,
+        options => MfaStep::Setup(options),
     }
 }
 
 /// The factors MFA_SETUP offers: those the pool has on (SMS cannot be set up inline,
-/// but Cognito lists it).
-fn setup_options(pool: &PoolFactors) -> Vec<&'static str> {
+/// but Cognito lists it), except `used`.
+fn setup_options(pool: &PoolFactors, used: Option<&str>) -> Vec<&'static str> {
     [
         (pool.config.sms_enabled, SMS_MFA),
         (pool.config.software_token_enabled, SOFTWARE_TOKEN_MFA),
         (pool.config.email.is_some(), EMAIL_OTP),
     ]
     .into_iter()
-    .filter_map(|(on, name)| on.then_some(name))
+    .filter_map(|(on, name)| (on && used != Some(name)).then_some(name))
     .collect()
 }
 
@@ -189,25 +259,44 @@ impl Core {
         user: &UserRecord,
         auth_time: i64,
     ) -> CoreResult<Option<AuthResponse>> {
-        self.mfa_challenge_with(ctx, user, auth_time, MfaForce::No)
+        self.mfa_challenge_with(ctx, user, auth_time, MfaForce::No, None)
             .await
     }
 
-    /// [`Core::mfa_challenge`] with the risk assessment's say ([`MfaForce`]); a user
-    /// who must but cannot answer MFA is refused with `NotAuthorizedException`. The
-    /// session carries the sign-in event this request recorded, if any.
+    /// The step [`decide_forced`] picks for `user` now; nothing is sent or stored.
+    pub(crate) async fn mfa_step(
+        &self,
+        ctx: &ClientContext,
+        user: &UserRecord,
+        force: MfaForce,
+        used: Option<&str>,
+    ) -> CoreResult<(MfaStep, UserMfaRecord)> {
+        let factors = self.pool_factors(&ctx.pool).await?;
+        if factors.off() && force == MfaForce::No {
+            return Ok((MfaStep::Done, UserMfaRecord::default()));
+        }
+        let mfa = self.user_mfa(user).await?;
+        let step = decide_forced(&factors, user, &mfa, force, used);
+        Ok((step, mfa))
+    }
+
+    /// [`Core::mfa_challenge`] with the risk assessment's say ([`MfaForce`]) and the
+    /// channel of a passwordless first factor that must not be asked again (`used`,
+    /// [`same_channel`]); a user who must but cannot answer MFA is refused with
+    /// `NotAuthorizedException`. The session carries the sign-in event this request
+    /// recorded, if any.
     pub(crate) async fn mfa_challenge_with(
         &self,
         ctx: &ClientContext,
         user: &UserRecord,
         auth_time: i64,
         force: MfaForce,
+        used: Option<&str>,
     ) -> CoreResult<Option<AuthResponse>> {
-        let factors = self.pool_factors(&ctx.pool).await?;
-        if factors.off() && force == MfaForce::No {
+        let (step, mfa) = self.mfa_step(ctx, user, force, used).await?;
+        if step == MfaStep::Done {
             return Ok(None);
         }
-        let mfa = self.user_mfa(user).await?;
         let now = self.now();
         let validity_ms = ctx.session_minutes() * 60_000;
         let first = MfaSession {
@@ -226,7 +315,6 @@ impl Core {
             event_id: crate::threat::request::sign_in_event(),
             first_factor: false,
         };
-        let step = decide_forced(&factors, user, &mfa, force);
         Ok(match step {
             MfaStep::Done => None,
             MfaStep::Refuse => return Err(crate::threat::gate::risk_refusal()),
@@ -541,38 +629,121 @@ mod tests {
         let plain = user(&[]);
         // Without force the pool decides; MFA off asks nothing even of a TOTP user.
         assert_eq!(
-            decide_forced(&off, &plain, &totp, MfaForce::No),
+            decide_forced(&off, &plain, &totp, MfaForce::No, None),
             MfaStep::Done
         );
         assert_eq!(
-            decide_forced(&off, &plain, &totp, MfaForce::IfConfigured),
+            decide_forced(&off, &plain, &totp, MfaForce::IfConfigured, None),
             MfaStep::Ask(SOFTWARE_TOKEN_MFA)
         );
         assert_eq!(
-            decide_forced(&off, &plain, &none, MfaForce::IfConfigured),
+            decide_forced(&off, &plain, &none, MfaForce::IfConfigured, None),
             MfaStep::Done
         );
         assert_eq!(
-            decide_forced(&off, &plain, &none, MfaForce::Required),
+            decide_forced(&off, &plain, &none, MfaForce::Required, None),
             MfaStep::Refuse
         );
         // A verified address the pool can send codes to counts as a factor.
         let optional = pool("OPTIONAL", true, true, true);
         let verified = user(&[("email", "a@b.c"), ("email_verified", "true")]);
         assert_eq!(
-            decide_forced(&optional, &verified, &none, MfaForce::IfConfigured),
+            decide_forced(&optional, &verified, &none, MfaForce::IfConfigured, None),
             MfaStep::Ask(EMAIL_OTP)
         );
         let unverified = user(&[("email", "a@b.c")]);
         assert_eq!(
-            decide_forced(&optional, &unverified, &none, MfaForce::Required),
+            decide_forced(&optional, &unverified, &none, MfaForce::Required, None),
             MfaStep::Setup(vec![SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP])
         );
         // The pool's own step wins when it asks anything.
         let on = pool("ON", false, true, false);
         assert_eq!(
-            decide_forced(&on, &plain, &none, MfaForce::IfConfigured),
+            decide_forced(&on, &plain, &none, MfaForce::IfConfigured, None),
             MfaStep::Setup(vec![SOFTWARE_TOKEN_MFA])
+        );
+    }
+
+    #[test]
+    fn risk_never_asks_again_for_the_channel_of_a_passwordless_first_factor() {
+        let email_only = pool("OPTIONAL", false, false, true);
+        let verified = user(&[("email", "a@b.c"), ("email_verified", "true")]);
+        let none = mfa(false, false, false, None);
+        let used = same_channel(EMAIL_OTP);
+        // Without the first factor's channel the verified address would be asked.
+        assert_eq!(
+            decide_forced(&email_only, &verified, &none, MfaForce::Required, None),
+            MfaStep::Ask(EMAIL_OTP)
+        );
+        // After an email code nothing else is left: refused, even if only configured.
+        for force in [MfaForce::Required, MfaForce::IfConfigured] {
+            assert_eq!(
+                decide_forced(&email_only, &verified, &none, force, used),
+                MfaStep::Refuse
+            );
+        }
+        // Email MFA turned on and preferred does not bring it back; TOTP is asked.
+        let all = pool("OPTIONAL", true, true, true);
+        let both = mfa(false, true, true, Some(EMAIL_OTP));
+        assert_eq!(
+            decide_forced(&all, &verified, &both, MfaForce::Required, used),
+            MfaStep::Ask(SOFTWARE_TOKEN_MFA)
+        );
+        // The choice and the set-up list leave it out.
+        let phone = user(&[
+            ("email", "a@b.c"),
+            ("email_verified", "true"),
+            ("phone_number", "+15555550100"),
+        ]);
+        assert_eq!(
+            decide_forced(
+                &all,
+                &phone,
+                &mfa(true, true, true, None),
+                MfaForce::Required,
+                used
+            ),
+            MfaStep::Select(vec![SMS_MFA, SOFTWARE_TOKEN_MFA])
+        );
+        assert_eq!(
+            decide_forced(&all, &verified, &none, MfaForce::Required, used),
+            MfaStep::Setup(vec![SMS_MFA, SOFTWARE_TOKEN_MFA])
+        );
+        // An SMS code rules out SMS MFA, not email.
+        let sms = same_channel(crate::mfa::SMS_OTP);
+        let texted = user(&[
+            ("phone_number", "+15555550100"),
+            ("phone_number_verified", "true"),
+        ]);
+        assert_eq!(
+            decide_forced(
+                &pool("OFF", true, false, false),
+                &texted,
+                &none,
+                MfaForce::Required,
+                sms
+            ),
+            MfaStep::Refuse
+        );
+        assert_eq!(
+            decide_forced(&all, &phone, &none, MfaForce::Required, sms),
+            MfaStep::Ask(EMAIL_OTP)
+        );
+        // A user with no factor at all still passes when MFA is only if configured.
+        assert_eq!(
+            decide_forced(&email_only, &user(&[]), &none, MfaForce::IfConfigured, used),
+            MfaStep::Done
+        );
+        // Where the pool itself requires MFA, the same rule holds.
+        assert_eq!(
+            decide_forced(
+                &pool("ON", false, false, true),
+                &verified,
+                &none,
+                MfaForce::No,
+                used
+            ),
+            MfaStep::Refuse
         );
     }
 

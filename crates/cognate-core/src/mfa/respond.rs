@@ -229,7 +229,9 @@ impl Core {
         };
         self.store.clear_failures(user.id).await?;
         if s.first_factor {
-            return self.passwordless_code_passed(ctx, user, s.auth_time).await;
+            return self
+                .passwordless_code_passed(ctx, user, challenge, s.auth_time)
+                .await;
         }
         self.mfa_answered(&ctx.pool, s.event_id.as_deref(), true)
             .await?;

@@ -200,7 +200,7 @@ impl Core {
         screen: &SignInScreen,
     ) -> CoreResult<Option<AuthResponse>> {
         if let Some(challenge) = self
-            .risk_mfa_challenge(ctx, user, auth_time, screen)
+            .risk_mfa_challenge(ctx, user, auth_time, screen, None)
             .await?
         {
             return Ok(Some(challenge));
@@ -210,7 +210,8 @@ impl Core {
     }
 
     /// The MFA challenge the assessment asks for, if any (`None` also when it asks
-    /// only if configured and the user has no factor). A user who must answer MFA but
+    /// only if configured and the user has no factor); `used` is the channel of a
+    /// passwordless first factor, never asked again. A user who must answer MFA but
     /// cannot is refused, and the event records it.
     pub(crate) async fn risk_mfa_challenge(
         &self,
@@ -218,12 +219,13 @@ impl Core {
         user: &UserRecord,
         auth_time: i64,
         screen: &SignInScreen,
+        used: Option<&str>,
     ) -> CoreResult<Option<AuthResponse>> {
         if screen.force == MfaForce::No {
             return Ok(None);
         }
         match self
-            .mfa_challenge_with(ctx, user, auth_time, screen.force)
+            .mfa_challenge_with(ctx, user, auth_time, screen.force, used)
             .await
         {
             Err(CoreError::NotAuthorized(m)) if m == RISK_REFUSAL => {

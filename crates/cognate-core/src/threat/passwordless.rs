@@ -4,29 +4,34 @@
 //!
 //! Once the factor passes, the sign-in is screened and recorded as a password sign-in
 //! is ([`super::gate`]), without the compromised-password check (there is no
-//! password): BLOCK refuses, an MFA action asks for a second factor exactly as after a
-//! password (and a user who must answer one but cannot is refused), and the event's id
-//! goes with the MFA session or the tokens. A wrong code or assertion is recorded as a
-//! failed sign-in ([`Core::record_failed_passwordless`]).
+//! password): BLOCK refuses, an MFA action asks for a second factor as after a password,
+//! except that a code's own channel is never the second factor (a second email code
+//! proves nothing the first did not), and a user who must answer MFA but cannot (or
+//! only by that channel) is refused; the event's id goes with the MFA session or the
+//! tokens. A wrong code or assertion is recorded as a failed sign-in
+//! ([`Core::record_failed_passwordless`]).
 
 use crate::Core;
 use crate::auth::client::ClientContext;
 use crate::error::CoreResult;
+use crate::mfa::challenge::same_channel;
 use crate::mfa::respond::MfaOutcome;
 use crate::store::UserRecord;
 
 impl Core {
-    /// A one-time code answered the first factor: tokens, or the MFA challenge risk
-    /// asks for.
+    /// A one-time code sent as `factor` (EMAIL_OTP, SMS_OTP) answered the first factor:
+    /// tokens, or the MFA challenge risk asks for, never by the code's own channel.
     pub(crate) async fn passwordless_code_passed(
         &self,
         ctx: &ClientContext,
         user: UserRecord,
+        factor: &str,
         auth_time: i64,
     ) -> CoreResult<MfaOutcome> {
         let screen = self.screen_passwordless(ctx, &user).await?;
+        let used = same_channel(factor);
         let next = self
-            .risk_mfa_challenge(ctx, &user, auth_time, &screen)
+            .risk_mfa_challenge(ctx, &user, auth_time, &screen, used)
             .await?;
         self.record_sign_in(ctx, &user, &screen, next.is_some())
             .await?;
@@ -51,7 +56,7 @@ impl Core {
     ) -> CoreResult<Option<cognate_proto::auth::AuthResponse>> {
         let screen = self.screen_passwordless(ctx, user).await?;
         let next = match self
-            .risk_mfa_challenge(ctx, user, auth_time, &screen)
+            .risk_mfa_challenge(ctx, user, auth_time, &screen, None)
             .await?
         {
             Some(challenge) => Some(challenge),
