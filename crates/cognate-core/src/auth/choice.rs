@@ -450,7 +450,8 @@ impl Core {
     }
 
     /// A passkey assertion as the first factor (and whether the user was verified);
-    /// failures count toward the lockout.
+    /// failures count toward the lockout, and the attempt stays counted until
+    /// [`Core::passkey_passed`] knows whether a second factor follows.
     pub(crate) async fn passkey_first_factor(
         &self,
         ctx: &ClientContext,
@@ -464,7 +465,6 @@ impl Core {
         let assertion = self
             .verify_passkey_assertion(&ctx.pool, &user, state, credential)
             .await?;
-        self.store.clear_failures(user.id).await?;
         Ok((user, assertion.user_verified))
     }
 

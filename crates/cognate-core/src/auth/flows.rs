@@ -311,11 +311,10 @@ impl Core {
             .await?;
         self.record_sign_in(ctx, &user, &screen, next.is_some())
             .await?;
+        self.first_factor_passed(&user, next.is_some()).await?;
         if let Some(challenge) = next {
-            self.store.forgive_failure(user.id).await?;
             return Ok(challenge);
         }
-        self.store.clear_failures(user.id).await?;
         let result = self
             .device_sign_in_tokens(&ctx.pool, &ctx.client, &user, auth_time, None)
             .await?;

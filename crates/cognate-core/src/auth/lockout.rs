@@ -68,6 +68,25 @@ impl Core {
     }
 }
 
+impl Core {
+    /// A first factor passed (password, one-time code or passkey). With a second
+    /// factor still pending only the attempt counted for it is taken back, so wrong
+    /// MFA answers add up across sign-ins; once nothing is pending (tokens are next)
+    /// the counter clears.
+    pub(crate) async fn first_factor_passed(
+        &self,
+        user: &UserRecord,
+        challenge_pending: bool,
+    ) -> CoreResult<()> {
+        if challenge_pending {
+            self.store.forgive_failure(user.id).await?;
+        } else {
+            self.store.clear_failures(user.id).await?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -227,12 +227,14 @@ impl Core {
             Some(address) => self.finish_email_setup(ctx, user, address).await?,
             None => user,
         };
-        self.store.clear_failures(user.id).await?;
         if s.first_factor {
+            // The counter clears (or only this attempt is taken back, with MFA to
+            // come) once the sign-in is screened.
             return self
                 .passwordless_code_passed(ctx, user, challenge, s.auth_time)
                 .await;
         }
+        self.store.clear_failures(user.id).await?;
         self.mfa_answered(&ctx.pool, s.event_id.as_deref(), true)
             .await?;
         Ok(MfaOutcome::Passed {

@@ -9,7 +9,9 @@
 //! proves nothing the first did not), and a user who must answer MFA but cannot (or
 //! only by that channel) is refused; the event's id goes with the MFA session or the
 //! tokens. A wrong code or assertion is recorded as a failed sign-in
-//! ([`Core::record_failed_passwordless`]).
+//! ([`Core::record_failed_passwordless`]). As after a password, the lockout counter
+//! clears only once nothing is pending: while a second factor is, only the attempt
+//! counted for the first is taken back, so wrong MFA answers add up across sign-ins.
 
 use crate::Core;
 use crate::auth::client::ClientContext;
@@ -35,6 +37,7 @@ impl Core {
             .await?;
         self.record_sign_in(ctx, &user, &screen, next.is_some())
             .await?;
+        self.first_factor_passed(&user, next.is_some()).await?;
         Ok(match next {
             Some(challenge) => MfaOutcome::Next(Box::new(challenge)),
             None => MfaOutcome::Passed {
@@ -67,6 +70,7 @@ impl Core {
         };
         self.record_sign_in(ctx, user, &screen, next.is_some())
             .await?;
+        self.first_factor_passed(user, next.is_some()).await?;
         Ok(next)
     }
 }

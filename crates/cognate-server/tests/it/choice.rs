@@ -299,6 +299,68 @@ backend_tests! {
         assert_eq!(events[0].event_risk().and_then(|r| r.risk_decision()).map(|d| d.as_str()), Some("Block"));
     }
 
+    async fn wrong_mfa_codes_after_a_passkey_add_up_to_a_lockout(app) {
+        use crate::mfa::{set_up_totp, totp_code};
+        use crate::passkeys::authenticator::Device;
+        use crate::passkeys::{DOMAIN, ORIGIN, passkey_pool, register, signed_in_user};
+        use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
+        use aws_sdk_cognitoidentityprovider::types::{
+            SoftwareTokenMfaConfigType, SoftwareTokenMfaSettingsType, UserPoolMfaType,
+        };
+        let pool = passkey_pool(&app, Some(DOMAIN), true).await;
+        app.idp.set_user_pool_mfa_config().user_pool_id(&pool.id).mfa_configuration(UserPoolMfaType::Optional)
+            .software_token_mfa_configuration(SoftwareTokenMfaConfigType::builder().enabled(true).build())
+            .send().await.unwrap();
+        let token = signed_in_user(&app, &pool, "dana").await;
+        let mut device = Device::new();
+        register(&app, &token, &mut device).await;
+        let secret = set_up_totp(&app, &token).await;
+        app.idp.admin_set_user_mfa_preference().user_pool_id(&pool.id).username("dana")
+            .software_token_mfa_settings(SoftwareTokenMfaSettingsType::builder().enabled(true).preferred_mfa(true).build())
+            .send().await.unwrap();
+        let client = app.idp.create_user_pool_client().user_pool_id(&pool.id).client_name("choice")
+            .explicit_auth_flows(F::AllowUserAuth).send().await.unwrap()
+            .user_pool_client.unwrap().client_id.unwrap();
+        let f = Fx { pool: pool.id.clone(), client };
+        let right = totp_code(&secret, app.clock_now_secs());
+        let wrong = format!("{:06}", (right.parse::<u32>().unwrap() + 1) % 1_000_000);
+
+        // Passkey, then three wrong TOTP codes, again and again: the right passkey
+        // takes back only its own attempt, so the wrong codes add up to a lock.
+        let mut refusal = None;
+        for _ in 0..3 {
+            let out = start(&app, &f, "dana").auth_parameters("PREFERRED_CHALLENGE", "WEB_AUTHN")
+                .send().await.unwrap();
+            let options: serde_json::Value =
+                serde_json::from_str(&out.challenge_parameters().unwrap()["CREDENTIAL_REQUEST_OPTIONS"]).unwrap();
+            let credential = device.get(ORIGIN, &options).await;
+            let mfa = app.idp.respond_to_auth_challenge().client_id(&f.client)
+                .challenge_name(ChallengeNameType::WebAuthn).session(out.session().unwrap())
+                .challenge_responses("USERNAME", "dana").challenge_responses("CREDENTIAL", &credential)
+                .send().await.unwrap();
+            assert_eq!(mfa.challenge_name(), Some(&ChallengeNameType::SoftwareTokenMfa));
+            for _ in 0..3 {
+                let e = app.idp.respond_to_auth_challenge().client_id(&f.client)
+                    .challenge_name(ChallengeNameType::SoftwareTokenMfa).session(mfa.session().unwrap())
+                    .challenge_responses("USERNAME", "dana").challenge_responses("SOFTWARE_TOKEN_MFA_CODE", &wrong)
+                    .send().await.unwrap_err().into_service_error();
+                if !e.is_code_mismatch_exception() {
+                    refusal = Some(e);
+                    break;
+                }
+            }
+            if refusal.is_some() {
+                break;
+            }
+        }
+        let e = refusal.expect("wrong MFA codes after a passkey never locked the account");
+        assert!(e.is_not_authorized_exception(), "{e:?}");
+        assert_eq!(e.message(), Some("Password attempts exceeded"));
+        let e = start(&app, &f, "dana").auth_parameters("PREFERRED_CHALLENGE", "WEB_AUTHN")
+            .send().await.unwrap_err().into_service_error();
+        assert_eq!(e.message(), Some("Password attempts exceeded"));
+    }
+
     async fn passwordless_never_skips_required_mfa(app) {
         use aws_sdk_cognitoidentityprovider::types::{SoftwareTokenMfaConfigType, UserPoolMfaType};
         let f = fixture(&app).await;

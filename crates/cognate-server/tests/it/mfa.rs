@@ -201,7 +201,7 @@ pub(crate) fn totp_code(secret_b32: &str, at: i64) -> String {
 }
 
 /// Associates and verifies a software token for the holder of `access`; returns the secret.
-async fn set_up_totp(app: &TestApp, access: &str) -> String {
+pub(crate) async fn set_up_totp(app: &TestApp, access: &str) -> String {
     let secret = app
         .idp
         .associate_software_token()

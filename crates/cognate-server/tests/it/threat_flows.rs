@@ -755,6 +755,58 @@ backend_tests! {
         assert_eq!(risk(&blocked).0.as_deref(), Some("Block"));
     }
 
+    async fn after_an_email_code_risk_asks_another_factor_and_wrong_answers_lock(app) {
+        use AccountTakeoverEventActionType as A;
+        use crate::mfa::{set_up_totp, totp_code};
+        let p = user_auth_pool(&app).await;
+        verified_user(&app, &p.id, "alice", PASSWORD).await;
+        app.idp.set_user_pool_mfa_config().user_pool_id(&p.id).mfa_configuration(UserPoolMfaType::Optional)
+            .software_token_mfa_configuration(SoftwareTokenMfaConfigType::builder().enabled(true).build())
+            .send().await.unwrap();
+        let signed_in = admin_sign_in(&app, &p, "alice", PASSWORD, HOME, FIREFOX).await.unwrap();
+        let secret = set_up_totp(&app, signed_in.authentication_result().unwrap().access_token().unwrap()).await;
+        app.idp.admin_set_user_mfa_preference().user_pool_id(&p.id).username("alice")
+            .software_token_mfa_settings(SoftwareTokenMfaSettingsType::builder().enabled(true).build())
+            .send().await.unwrap();
+        // MFA off for the pool, so a code alone would sign in; risk asks for more.
+        app.idp.set_user_pool_mfa_config().user_pool_id(&p.id).mfa_configuration(UserPoolMfaType::Off)
+            .send().await.unwrap();
+        app.idp.set_risk_configuration().user_pool_id(&p.id)
+            .account_takeover_risk_configuration(takeover(A::MfaRequired, A::MfaRequired, A::MfaRequired, false))
+            .send().await.unwrap();
+        let right = totp_code(&secret, app.clock_now_secs());
+        let wrong = format!("{:06}", (right.parse::<u32>().unwrap() + 1) % 1_000_000);
+
+        // From elsewhere the second factor is TOTP, never another email code; three
+        // wrong answers a round add up across rounds until the account locks.
+        let (travel, ua) = ("198.51.100.20", CHROME);
+        let mut refusal = None;
+        for _ in 0..3 {
+            let out = admin_email_code_start(&app, &p, "alice", travel, ua).await;
+            let code = app.last_code_to(&p.id, "alice@example.com").await;
+            let mfa = admin_email_code_answer(&app, &p, "alice", out.session().unwrap(), &code, travel, ua).await.unwrap();
+            assert_eq!(mfa.challenge_name(), Some(&ChallengeNameType::SoftwareTokenMfa));
+            for _ in 0..3 {
+                let e = app.idp.admin_respond_to_auth_challenge().user_pool_id(&p.id).client_id(&p.client)
+                    .challenge_name(ChallengeNameType::SoftwareTokenMfa).session(mfa.session().unwrap())
+                    .challenge_responses("USERNAME", "alice").challenge_responses("SOFTWARE_TOKEN_MFA_CODE", &wrong)
+                    .context_data(context(travel, ua)).send().await.unwrap_err().into_service_error();
+                if !e.is_code_mismatch_exception() {
+                    refusal = Some(e);
+                    break;
+                }
+            }
+            if refusal.is_some() {
+                break;
+            }
+        }
+        let e = refusal.expect("wrong MFA codes after email codes never locked the account");
+        assert!(e.is_not_authorized_exception(), "{e:?}");
+        assert_eq!(e.message(), Some("Password attempts exceeded"));
+        let e = admin_sign_in(&app, &p, "alice", PASSWORD, HOME, FIREFOX).await.unwrap_err();
+        assert_eq!(e.message(), Some("Password attempts exceeded"));
+    }
+
     async fn temporary_password_sign_ins_are_scored_and_recorded(app) {
         use AccountTakeoverEventActionType as A;
         let p = user_auth_pool(&app).await;
