@@ -696,9 +696,9 @@ impl Core {
         }
         let device_key = responses.get("DEVICE_KEY").map(String::as_str);
         if let Err(e) = self.known_device_key(&ctx.pool, &user, device_key).await {
-            // The password was right: the attempt counted for it is taken back.
-            self.store.forgive_failure(user.id).await?;
-            return Err(e);
+            // The password was right: scored and recorded like any such sign-in (a
+            // BLOCK answers instead), and the attempt counted for it is taken back.
+            return self.refuse_screened(ctx, &user, e).await;
         }
         self.after_first_factor(ctx, user, device_key, None).await
     }

@@ -4,11 +4,15 @@
 //! <https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-settings-adaptive-authentication.html>
 //!
 //! Refusals the screen already recorded (after a right first factor) are not recorded
-//! twice, and recording is best effort: the refusal stands either way.
+//! twice, and recording is best effort: the refusal stands either way. A refusal that
+//! comes after a right first factor (USER_SRP_AUTH's unknown `DEVICE_KEY`) is screened
+//! first ([`Core::refuse_screened`]), so it is scored, recorded and notified like any
+//! sign-in with the right password.
 
 use crate::Core;
 use crate::auth::client::ClientContext;
 use crate::error::{CoreError, CoreResult};
+use crate::store::UserRecord;
 use crate::threat::request::sign_in_event;
 use crate::threat::{ChallengeName, EventResponse, EventType, Mode, NewAuthEvent, mode_of};
 
@@ -38,6 +42,23 @@ impl Core {
     ) -> CoreResult<T> {
         self.record_failed_first_factor(ctx, username, result, false)
             .await
+    }
+
+    /// Refuses with `refusal` a sign-in whose password was right but that a later
+    /// check turns down. It is screened first, so a BLOCK answers instead; otherwise the event is recorded as failed with its
+    /// assessment and the notification the assessment's action asks for goes out.
+    /// The attempt counted for the right password is taken back either way.
+    pub(crate) async fn refuse_screened<T>(
+        &self,
+        ctx: &ClientContext,
+        user: &UserRecord,
+        refusal: CoreError,
+    ) -> CoreResult<T> {
+        let screen = self.screen_sign_in(ctx, user, None).await?;
+        self.store.forgive_failure(user.id).await?;
+        self.record_screened(ctx, user, &screen, EventResponse::Fail)
+            .await?;
+        Err(refusal)
     }
 
     async fn record_failed_first_factor<T>(

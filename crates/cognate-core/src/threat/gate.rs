@@ -251,13 +251,25 @@ impl Core {
         screen: &SignInScreen,
         challenged: bool,
     ) -> CoreResult<()> {
-        let Some(event_id) = &screen.event_id else {
-            return Ok(());
-        };
         let response = if challenged {
             EventResponse::InProgress
         } else {
             EventResponse::Pass
+        };
+        self.record_screened(ctx, user, screen, response).await
+    }
+
+    /// Records the screened sign-in with `response` (`Fail` when a check after the
+    /// screen refused it), then the notification the applied action asks for.
+    pub(crate) async fn record_screened(
+        &self,
+        ctx: &ClientContext,
+        user: &UserRecord,
+        screen: &SignInScreen,
+        response: EventResponse,
+    ) -> CoreResult<()> {
+        let Some(event_id) = &screen.event_id else {
+            return Ok(());
         };
         self.store_auth_event(event_id, sign_in_event_of(ctx, user, screen, response))
             .await?;

@@ -767,6 +767,87 @@ backend_tests! {
         assert!(sign_in(&app, &f, "alice", Some(&d.key)).await.authentication_result().is_some());
     }
 
+    async fn an_unknown_device_key_with_the_right_password_is_scored_and_recorded(app) {
+        use aws_sdk_cognitoidentityprovider::types::{
+            AccountTakeoverActionType, AccountTakeoverActionsType, AccountTakeoverEventActionType as A,
+            AccountTakeoverRiskConfigurationType, AdvancedSecurityModeType, NotifyConfigurationType,
+            NotifyEmailType, UserPoolAddOnsType,
+        };
+        let f = device_pool(&app, true, false).await;
+        app.idp.update_user_pool().user_pool_id(&f.pool)
+            .device_configuration(DeviceConfigurationType::builder().challenge_required_on_new_device(true)
+                .device_only_remembered_on_user_prompt(false).build())
+            .user_pool_add_ons(UserPoolAddOnsType::builder().advanced_security_mode(AdvancedSecurityModeType::Enforced)
+                .build().unwrap())
+            .send().await.unwrap();
+        app.idp.admin_update_user_attributes().user_pool_id(&f.pool).username("alice")
+            .user_attributes(attr("email", &email("alice"))).user_attributes(attr("email_verified", "true"))
+            .send().await.unwrap();
+        // Every level notifies; `action` is what it does.
+        let risk = |action: A| {
+            let level = || AccountTakeoverActionType::builder().notify(true).event_action(action.clone()).build().unwrap();
+            let mail = |subject: &str| NotifyEmailType::builder().subject(subject).text_body("Sign-in from {ip-address}").build().unwrap();
+            AccountTakeoverRiskConfigurationType::builder()
+                .actions(AccountTakeoverActionsType::builder().low_action(level()).medium_action(level()).high_action(level()).build())
+                .notify_configuration(NotifyConfigurationType::builder()
+                    .source_arn("arn:aws:ses:us-east-1:123456789012:identity/security@example.com")
+                    .block_email(mail("Blocked")).no_action_email(mail("Allowed")).mfa_email(mail("Checked")).build().unwrap())
+                .build()
+        };
+        let subjects = async || {
+            app.outbox(&f.pool).await.into_iter().filter(|m| m.destination == email("alice"))
+                .filter_map(|m| m.subject).collect::<Vec<_>>()
+        };
+        let unknown = format!("{}_{}", f.pool.split_once('_').unwrap().0, uuid::Uuid::new_v4());
+        let newest = async || {
+            app.idp.admin_list_user_auth_events().user_pool_id(&f.pool).username("alice").max_results(5)
+                .send().await.unwrap().auth_events.unwrap_or_default()
+        };
+
+        // Three wrong passwords first: the next sign-ins carry some risk.
+        for _ in 0..3 {
+            let err = app.idp.initiate_auth().client_id(&f.client).auth_flow(AuthFlowType::UserPasswordAuth)
+                .auth_parameters("USERNAME", "alice").auth_parameters("PASSWORD", "Wr0ng-Horse!")
+                .send().await.unwrap_err().into_service_error();
+            assert!(err.is_not_authorized_exception(), "{err:?}");
+        }
+
+        // Allowed: Cognito's answer, and the sign-in is on record with its assessment
+        // and the password step, and notified.
+        app.idp.set_risk_configuration().user_pool_id(&f.pool)
+            .account_takeover_risk_configuration(risk(A::NoAction)).send().await.unwrap();
+        let err = srp_sign_in(&app, &f, "alice", &unknown).await.unwrap_err();
+        assert!(err.is_resource_not_found_exception(), "{err:?}");
+        assert_eq!(message(&err), "Device does not exist.");
+        let events = newest().await;
+        assert_eq!(events.len(), 4, "{events:?}");
+        assert_eq!(events[0].event_response().map(|r| r.as_str()), Some("Fail"));
+        let assessed = events[0].event_risk().unwrap();
+        assert_eq!(assessed.risk_decision().map(|d| d.as_str()), Some("AccountTakeover"));
+        assert!(assessed.risk_level().is_some());
+        let steps: Vec<_> = events[0].challenge_responses().iter()
+            .map(|c| (c.challenge_name().unwrap().as_str(), c.challenge_response().unwrap().as_str())).collect();
+        assert_eq!(steps, [("Password", "Success")]);
+        assert_eq!(subjects().await, ["Allowed"]);
+
+        // Blocked: the block answers, not the device, and is on record and notified.
+        app.idp.set_risk_configuration().user_pool_id(&f.pool)
+            .account_takeover_risk_configuration(risk(A::Block)).send().await.unwrap();
+        let err = srp_sign_in(&app, &f, "alice", &unknown).await.unwrap_err();
+        assert!(err.is_not_authorized_exception(), "{err:?}");
+        assert_eq!(message(&err), "Unable to login because of security reasons.");
+        let events = newest().await;
+        assert_eq!(events.len(), 5, "{events:?}");
+        assert_eq!(events[0].event_response().map(|r| r.as_str()), Some("Fail"));
+        assert_eq!(events[0].event_risk().and_then(|r| r.risk_decision()).map(|d| d.as_str()), Some("Block"));
+        assert_eq!(subjects().await, ["Allowed", "Blocked"]);
+        // The right password is not held against the user.
+        for _ in 0..5 {
+            let err = srp_sign_in(&app, &f, "alice", &unknown).await.unwrap_err();
+            assert_eq!(message(&err), "Unable to login because of security reasons.");
+        }
+    }
+
     async fn refresh_is_bound_to_the_device_and_forgetting_it_revokes_its_tokens(app) {
         let f = device_pool(&app, true, false).await;
         let first = tokens(&app, &f, "alice").await;
