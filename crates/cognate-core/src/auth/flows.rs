@@ -293,13 +293,7 @@ impl Core {
         }
         let auth_time = self.now() / 1000;
         if user.status == status::FORCE_CHANGE_PASSWORD {
-            self.store.clear_failures(user.id).await?;
-            self.check_temporary_password_age(&ctx.pool, &user)?;
-            // Screened like any sign-in (never for a breached temporary password: the
-            // new one is checked instead); the event waits for the new password.
-            let screen = self.screen_sign_in(ctx, &user, None).await?;
-            self.record_sign_in(ctx, &user, &screen, true).await?;
-            return Ok(self.new_password_challenge(ctx, &user, auth_time, &screen));
+            return self.temporary_password_step(ctx, &user, auth_time).await;
         }
         // With a second factor to come, the failure counter is cleared only when it
         // passes (wrong MFA codes add up across sign-ins); the password check counted
@@ -322,6 +316,25 @@ impl Core {
             authentication_result: Some(result),
             ..Default::default()
         })
+    }
+
+    /// A right temporary password (API and hosted pages): NEW_PASSWORD_REQUIRED, whose
+    /// session continues the sign-in. It is screened like any sign-in (never for a
+    /// breached temporary password: the new one is checked instead), and one whose
+    /// risk requires MFA the user could not answer is refused now, before the password
+    /// can be changed. The event waits for the new password.
+    pub(crate) async fn temporary_password_step(
+        &self,
+        ctx: &ClientContext,
+        user: &UserRecord,
+        auth_time: i64,
+    ) -> CoreResult<AuthResponse> {
+        self.store.clear_failures(user.id).await?;
+        self.check_temporary_password_age(&ctx.pool, user)?;
+        let screen = self.screen_sign_in(ctx, user, None).await?;
+        self.check_risk_mfa_possible(ctx, user, &screen).await?;
+        self.record_sign_in(ctx, user, &screen, true).await?;
+        Ok(self.new_password_challenge(ctx, user, auth_time, &screen))
     }
 
     pub(crate) fn check_temporary_password_age(

@@ -199,12 +199,8 @@ impl Core {
         }
         let auth_time = self.now() / 1000;
         if user.status == status::FORCE_CHANGE_PASSWORD {
-            self.store.clear_failures(user.id).await?;
-            self.check_temporary_password_age(&ctx.pool, &user)?;
-            // Screened as in the API (never the temporary password's breach check).
-            let screen = self.screen_sign_in(ctx, &user, None).await?;
-            self.record_sign_in(ctx, &user, &screen, true).await?;
-            let challenge = self.new_password_challenge(ctx, &user, auth_time, &screen);
+            // Screened as in the API, and refused there if risk would end in a refusal.
+            let challenge = self.temporary_password_step(ctx, &user, auth_time).await?;
             let missing = crate::schema::required_names(&ctx.pool.schema)
                 .into_iter()
                 .filter(|n| user.attributes.get(n).is_none_or(String::is_empty))

@@ -15,7 +15,7 @@ use crate::Core;
 use crate::auth::client::ClientContext;
 use crate::devices::store::DeviceRecord;
 use crate::error::{CoreError, CoreResult};
-use crate::mfa::challenge::MfaForce;
+use crate::mfa::challenge::{MfaForce, MfaStep};
 use crate::store::{UserPoolRecord, UserRecord};
 use crate::threat::request::note_sign_in_event;
 use crate::threat::{
@@ -229,17 +229,47 @@ impl Core {
             .await
         {
             Err(CoreError::NotAuthorized(m)) if m == RISK_REFUSAL => {
-                self.store.forgive_failure(user.id).await?;
-                let mut refused = screen.clone();
-                if let Some(a) = refused.assessment.as_mut() {
-                    a.decision = RiskDecision::Block;
-                    a.action.event_action = EventAction::Block;
-                }
-                self.refused_event(ctx, user, &refused).await?;
-                Err(risk_refusal())
+                self.refuse_unanswerable_mfa(ctx, user, screen).await
             }
             other => other,
         }
+    }
+
+    /// Refuses up front, as [`Core::risk_mfa_challenge`] would once asked, a sign-in
+    /// whose risk requires MFA the user can neither answer nor set up; nothing is
+    /// sent. A temporary password is checked so before it can be changed.
+    pub(crate) async fn check_risk_mfa_possible(
+        &self,
+        ctx: &ClientContext,
+        user: &UserRecord,
+        screen: &SignInScreen,
+    ) -> CoreResult<()> {
+        if screen.force == MfaForce::No {
+            return Ok(());
+        }
+        let (step, _) = self.mfa_step(ctx, user, screen.force, None).await?;
+        if step != MfaStep::Refuse {
+            return Ok(());
+        }
+        self.refuse_unanswerable_mfa(ctx, user, screen).await
+    }
+
+    /// The refusal of a user who must answer MFA but cannot: the attempt counted for
+    /// the right first factor is taken back and the event records a block.
+    async fn refuse_unanswerable_mfa<T>(
+        &self,
+        ctx: &ClientContext,
+        user: &UserRecord,
+        screen: &SignInScreen,
+    ) -> CoreResult<T> {
+        self.store.forgive_failure(user.id).await?;
+        let mut refused = screen.clone();
+        if let Some(a) = refused.assessment.as_mut() {
+            a.decision = RiskDecision::Block;
+            a.action.event_action = EventAction::Block;
+        }
+        self.refused_event(ctx, user, &refused).await?;
+        Err(risk_refusal())
     }
 
     /// Records the screened sign-in: `InProgress` while a challenge is pending, else

@@ -872,6 +872,33 @@ backend_tests! {
         assert_eq!(carol.user_status(), Some(&UserStatusType::ForceChangePassword));
     }
 
+    async fn a_temporary_password_is_refused_before_its_change_when_risk_mfa_cannot_be_met(app) {
+        use AccountTakeoverEventActionType as A;
+        let p = pool(&app, Some(AdvancedSecurityModeType::Enforced)).await;
+        app.idp.set_risk_configuration().user_pool_id(&p.id)
+            .account_takeover_risk_configuration(takeover(A::MfaRequired, A::MfaRequired, A::MfaRequired, false))
+            .send().await.unwrap();
+        const TEMPORARY: &str = "Tempor4ry-Pass!";
+        app.idp.admin_create_user().user_pool_id(&p.id).username("dave").temporary_password(TEMPORARY)
+            .message_action(MessageActionType::Suppress).send().await.unwrap();
+        // Risk (three wrong passwords first: low) requires MFA, but the pool has none
+        // and there is no address to send a code to: the refusal comes now, not after
+        // the temporary password was replaced.
+        for _ in 0..3 {
+            assert!(admin_sign_in(&app, &p, "dave", "Wr0ng-Horse!", HOME, FIREFOX).await.is_err());
+        }
+        let e = admin_sign_in(&app, &p, "dave", TEMPORARY, HOME, FIREFOX).await.unwrap_err();
+        assert!(e.is_not_authorized_exception(), "{e:?}");
+        assert_eq!(e.message(), Some(REFUSED));
+        let dave = app.idp.admin_get_user().user_pool_id(&p.id).username("dave").send().await.unwrap();
+        assert_eq!(dave.user_status(), Some(&UserStatusType::ForceChangePassword));
+        let recorded = events(&app, &p.id, "dave").await;
+        assert_eq!(kinds(&recorded).len(), 4);
+        assert_eq!(kinds(&recorded)[0], ("SignIn".to_owned(), "Fail".to_owned()));
+        assert_eq!(risk(&recorded[0]), (Some("Block".into()), Some("Low".into()), false));
+        assert_eq!(challenges(&recorded[0]), [("Password".to_owned(), "Success".to_owned())]);
+    }
+
     async fn the_hosted_new_password_page_completes_a_scored_temporary_password_sign_in(app) {
         use crate::oauth::{CALLBACK, authorize_params, browser, csrf_token, exchange, location, oauth_client, pkce, query_param, sign_in_form};
         let p = pool(&app, Some(AdvancedSecurityModeType::Enforced)).await;
