@@ -196,7 +196,7 @@ impl ThreatStore for SqlStore {
              feedback_provider = COALESCE($4, feedback_provider), \
              feedback_at = COALESCE($5, feedback_at), \
              feedback_token_hash = COALESCE($6, feedback_token_hash) \
-             WHERE pool_id = $7 AND event_id = $8",
+             WHERE pool_id = $7 AND event_id = $8 AND response = COALESCE($9, response)",
         )
         .bind(u.response.as_deref())
         .bind(challenges)
@@ -206,6 +206,7 @@ impl ThreatStore for SqlStore {
         .bind(u.feedback_token_hash.as_deref())
         .bind(pool_id)
         .bind(event_id)
+        .bind(u.only_if_response.as_deref())
         .execute(&mut *tx)
         .await
         .map_err(unavailable)?;

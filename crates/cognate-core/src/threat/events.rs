@@ -243,20 +243,52 @@ impl Core {
         response: EventResponse,
         challenge: Option<(ChallengeName, bool)>,
     ) -> CoreResult<()> {
+        self.set_event_outcome(pool_id, event_id, response, challenge, None)
+            .await
+            .map(|_| ())
+    }
+
+    /// [`Core::update_auth_event`] for an event still `InProgress` only; false when it
+    /// already ended. The store checks that in the update itself, so a concurrent or
+    /// replayed step cannot turn a finished sign-in around.
+    pub(crate) async fn end_pending_auth_event(
+        &self,
+        pool_id: &str,
+        event_id: &str,
+        response: EventResponse,
+        challenge: Option<(ChallengeName, bool)>,
+    ) -> CoreResult<bool> {
+        let pending = Some(EventResponse::InProgress);
+        self.set_event_outcome(pool_id, event_id, response, challenge, pending)
+            .await
+    }
+
+    async fn set_event_outcome(
+        &self,
+        pool_id: &str,
+        event_id: &str,
+        response: EventResponse,
+        challenge: Option<(ChallengeName, bool)>,
+        only_if: Option<EventResponse>,
+    ) -> CoreResult<bool> {
         let Some(event) = self.store.get_auth_event(pool_id, event_id).await? else {
-            return Ok(());
+            return Ok(false);
         };
+        if only_if.is_some_and(|r| r.as_str() != event.response) {
+            return Ok(false);
+        }
         let mut challenges = event.challenges;
         challenges.extend(challenge.map(|(n, ok)| outcome(n, ok)));
         let update = AuthEventUpdate {
             response: Some(response.as_str().to_owned()),
             challenges: Some(challenges),
+            only_if_response: only_if.map(|r| r.as_str().to_owned()),
             ..AuthEventUpdate::default()
         };
-        self.store
+        Ok(self
+            .store
             .update_auth_event(pool_id, event_id, &update, None)
-            .await?;
-        Ok(())
+            .await?)
     }
 
     /// `AdminListUserAuthEvents`: a user's events, newest first.

@@ -63,32 +63,13 @@ impl Core {
             _ => return result,
         };
         let passed = response == EventResponse::Pass;
+        let step = challenge.map(|c| (c, passed));
         if let Err(e) = self
-            .end_pending_event(pool, event_id, response, challenge.map(|c| (c, passed)))
+            .end_pending_auth_event(&pool.id, event_id, response, step)
             .await
         {
             tracing::warn!(error = %e, "ending a sign-in event failed");
         }
         result
-    }
-
-    /// Sets the outcome of an event that is still `InProgress`.
-    async fn end_pending_event(
-        &self,
-        pool: &UserPoolRecord,
-        event_id: &str,
-        response: EventResponse,
-        challenge: Option<(ChallengeName, bool)>,
-    ) -> CoreResult<()> {
-        let pending = self
-            .store
-            .get_auth_event(&pool.id, event_id)
-            .await?
-            .is_some_and(|e| e.response == EventResponse::InProgress.as_str());
-        if !pending {
-            return Ok(());
-        }
-        self.update_auth_event(&pool.id, event_id, response, challenge)
-            .await
     }
 }

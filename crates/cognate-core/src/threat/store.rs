@@ -94,6 +94,9 @@ pub struct AuthEventUpdate {
     pub feedback: Option<EventFeedbackRecord>,
     /// Hash of a newly issued feedback token's secret.
     pub feedback_token_hash: Option<String>,
+    /// Apply only while the event's response is still this one (checked in the same
+    /// statement, so a concurrent update cannot be overwritten); `None`: always.
+    pub only_if_response: Option<String>,
 }
 
 /// Threat-protection storage.
@@ -120,7 +123,8 @@ pub trait ThreatStore: Send + Sync {
         event_id: &str,
     ) -> StoreResult<Option<AuthEventRecord>>;
     /// Applies `update` and queues `message` (the notification carrying a new feedback
-    /// token) in one transaction; false (and nothing queued) if the event is gone.
+    /// token) in one transaction; false (and nothing changed or queued) if the event
+    /// is gone or its response is not `update.only_if_response`.
     async fn update_auth_event(
         &self,
         pool_id: &str,

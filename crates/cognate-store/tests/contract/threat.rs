@@ -284,3 +284,57 @@ pub async fn threat_ip_failures_and_pruning(store: &dyn Store) {
     assert!(store.delete_pool(POOL).await.unwrap());
     assert_eq!(store.count_ip_failures(POOL, ip, 0).await.unwrap(), 0);
 }
+
+pub async fn threat_event_updates_can_require_the_current_response(store: &dyn Store) {
+    store.insert_pool(&pool(POOL)).await.unwrap();
+    let alice = add_user(store, POOL, "alice").await;
+    store
+        .insert_auth_event(&event(
+            "e1",
+            Some(alice.id),
+            "203.0.113.5",
+            "InProgress",
+            T0,
+        ))
+        .await
+        .unwrap();
+    let end = |response: &str| AuthEventUpdate {
+        response: Some(response.into()),
+        challenges: Some(vec![("Password".into(), "Success".into())]),
+        only_if_response: Some("InProgress".into()),
+        ..AuthEventUpdate::default()
+    };
+    // The first end wins; a late or replayed one cannot turn the outcome around.
+    assert!(
+        store
+            .update_auth_event(POOL, "e1", &end("Pass"), None)
+            .await
+            .unwrap()
+    );
+    let mail = message(POOL, "alice@example.com", "Was this you?");
+    assert!(
+        !store
+            .update_auth_event(POOL, "e1", &end("Fail"), Some(&mail))
+            .await
+            .unwrap()
+    );
+    let e = store.get_auth_event(POOL, "e1").await.unwrap().unwrap();
+    assert_eq!(e.response, "Pass");
+    assert!(store.list_outbox(POOL, 10).await.unwrap().is_empty());
+    // Without the condition the update applies as before.
+    let feedback = AuthEventUpdate {
+        feedback_token_hash: Some("hash".into()),
+        ..AuthEventUpdate::default()
+    };
+    assert!(
+        store
+            .update_auth_event(POOL, "e1", &feedback, None)
+            .await
+            .unwrap()
+    );
+    let e = store.get_auth_event(POOL, "e1").await.unwrap().unwrap();
+    assert_eq!(
+        (e.response.as_str(), e.feedback_token_hash.as_deref()),
+        ("Pass", Some("hash"))
+    );
+}
