@@ -158,11 +158,15 @@ fn with_session_keep_csrf(
 ) -> Response {
     let mut resp = with_session(state, flow, user, auth_time, resp);
     // `with_session` clears the CSRF cookie; the add form still needs it.
+    let deletion = format!(
+        "{}=;",
+        crate::oauth::cookie_name(state, &flow.base, crate::oauth::CSRF_COOKIE)
+    );
     let cleared: Vec<_> = resp
         .headers()
         .get_all(axum::http::header::SET_COOKIE)
         .iter()
-        .filter(|v| !v.to_str().is_ok_and(|s| s.starts_with("cognate-xsrf=;")))
+        .filter(|v| !v.to_str().is_ok_and(|s| s.starts_with(&deletion)))
         .cloned()
         .collect();
     let h = resp.headers_mut();

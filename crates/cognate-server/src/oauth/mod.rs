@@ -44,29 +44,43 @@ pub fn routes(state: AppState) -> Router<AppState> {
         ))
 }
 
-/// How the hosted cookies are flagged and named for pages under `base` (RFC 6265bis
-/// §4.1.3). A custom domain (`base` empty) is HTTPS in production, as Cognito's custom
-/// domains are HTTPS-only, so its cookies are `Secure` unless the public URL itself is
-/// plain `http://` (development); they are scoped to `/` with no `Domain`, so they take
-/// the `__Host-` prefix, which browsers only accept in that shape and which no sibling
-/// subdomain or plain-HTTP page can set. Under the issuer path the cookies are scoped
-/// to `/<poolId>`, so `__Host-` cannot apply and `__Secure-` is used when the public
-/// URL is `https://`.
-fn cookie_policy(state: &AppState, base: &str) -> (bool, &'static str) {
+/// How a hosted cookie is named, scoped and flagged.
+struct CookieShape {
+    name: String,
+    path: String,
+    secure: bool,
+}
+
+/// The shape of hosted cookie `name` for pages under `base` (RFC 6265bis §4.1.3).
+/// Over HTTPS every cookie takes the `__Host-` prefix, which browsers accept only
+/// `Secure`, scoped to `/` and without `Domain`, so no sibling subdomain or plain-HTTP
+/// page can set or overwrite it (a planted pre-session cookie would bind a sign-up
+/// hand-off to an attacker's browser). A custom domain (`base` empty) serves one pool
+/// and is HTTPS in production, as Cognito's custom domains are HTTPS-only, so its
+/// cookies are `Secure` unless the public URL itself is plain `http://`. Under the
+/// issuer path (`/<poolId>`) pools share the host, so over `https://` each pool's
+/// cookies carry its id in their name (`__Host-cognate-session-<poolId>`); over plain
+/// `http://` (development) they keep their plain names, scoped to `/<poolId>`.
+fn cookie_policy(state: &AppState, base: &str, name: &str) -> CookieShape {
     let public = state.config.public_url();
-    if base.is_empty() {
-        let secure = !public.starts_with("http://");
-        (secure, if secure { "__Host-" } else { "" })
+    let pool_id = base.trim_start_matches('/');
+    let secure = if base.is_empty() {
+        !public.starts_with("http://")
     } else {
-        let secure = public.starts_with("https://");
-        (secure, if secure { "__Secure-" } else { "" })
-    }
+        public.starts_with("https://")
+    };
+    let (name, path) = match (secure, base.is_empty()) {
+        (true, true) => (format!("__Host-{name}"), "/".to_owned()),
+        (true, false) => (format!("__Host-{name}-{pool_id}"), "/".to_owned()),
+        (false, true) => (name.to_owned(), "/".to_owned()),
+        (false, false) => (name.to_owned(), base.to_owned()),
+    };
+    CookieShape { name, path, secure }
 }
 
 /// The name a hosted cookie has for pages under `base` (see [`cookie_policy`]).
 pub(crate) fn cookie_name(state: &AppState, base: &str, name: &str) -> String {
-    let (_, prefix) = cookie_policy(state, base);
-    format!("{prefix}{name}")
+    cookie_policy(state, base, name).name
 }
 
 /// A hosted cookie's value from the request, read only under the name [`set_cookie`]
@@ -89,8 +103,8 @@ pub(crate) fn cookie<'a>(
         .map(|(_, v)| v)
 }
 
-/// A `Set-Cookie` value scoped to the pages' path (`/<poolId>`, or `/` on a custom
-/// domain), named and flagged by [`cookie_policy`]; `max_age` 0 deletes it.
+/// A `Set-Cookie` value named, scoped and flagged by [`cookie_policy`]; `max_age` 0
+/// deletes it. Every hosted cookie, deletions included, is set through here.
 pub(crate) fn set_cookie(
     state: &AppState,
     base: &str,
@@ -98,11 +112,11 @@ pub(crate) fn set_cookie(
     value: &str,
     max_age: i64,
 ) -> HeaderValue {
-    let (secure, prefix) = cookie_policy(state, base);
-    let secure = if secure { "; Secure" } else { "" };
-    let path = if base.is_empty() { "/" } else { base };
+    let c = cookie_policy(state, base, name);
+    let secure = if c.secure { "; Secure" } else { "" };
     let text = format!(
-        "{prefix}{name}={value}; Path={path}; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}"
+        "{}={value}; Path={}; Max-Age={max_age}; HttpOnly; SameSite=Lax{secure}",
+        c.name, c.path
     );
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
 }

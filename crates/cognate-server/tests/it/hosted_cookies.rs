@@ -1,11 +1,11 @@
-//! The hosted pages' cookies over HTTP: on a custom domain behind an `https` public URL
-//! they are `__Host-` prefixed, `Secure` and scoped to `/`; under the issuer path they
-//! are `__Secure-` prefixed and path-scoped; with a plain `http` public URL they keep
-//! their plain names. Cookies set under a name are read back under it only. Also: the
+//! The hosted pages' cookies over HTTP: behind an `https` public URL they are
+//! `__Host-` prefixed, `Secure` and scoped to `/`, on a custom domain and under the
+//! issuer path (there named per pool, `__Host-cognate-session-<poolId>`); with a plain
+//! `http` public URL they keep their plain names (path-scoped under the issuer path). Cookies set under a name are read back under it only. Also: the
 //! hosted origin answers `/favicon.ico` without an error.
 
 use crate::helpers::{Db, TestApp, fresh_postgres_database, postgres_url, spawn_with, test_config};
-use crate::oauth::{CALLBACK, authorize_params, csrf_token, fixture, pkce};
+use crate::oauth::{CALLBACK, LOGOUT, authorize_params, csrf_token, fixture, pkce};
 use crate::sign_in::PASSWORD;
 use aws_sdk_cognitoidentityprovider::types::CustomDomainConfigType;
 use reqwest::StatusCode;
@@ -148,8 +148,18 @@ async fn https_public_url_prefixes_cookies(db: Db) {
         .await
         .unwrap();
     assert_eq!(again.status(), StatusCode::OK, "the sign-in form");
+}
 
-    // Under the issuer path: path-scoped, so `__Secure-`.
+/// Under an `https` issuer path the cookies are `__Host-` too (a `__Secure-` cookie
+/// scoped to `/<poolId>` could be overwritten from a sibling subdomain), named per
+/// pool so pools on one host keep apart; sign-in, its CSRF deletion and `/logout`
+/// all use those names.
+async fn https_issuer_path_cookies_are_host_prefixed_per_pool(db: Db) {
+    let app = spawn_public(db, "https://id.cookies.test").await;
+    let f = fixture(&app).await;
+    let g = fixture(&app).await;
+    let (challenge, _) = pkce();
+    let params = authorize_params(&f.client, &challenge, "n");
     let page = bare()
         .get(format!("{}/oauth2/authorize", f.issuer))
         .query(&params)
@@ -157,9 +167,93 @@ async fn https_public_url_prefixes_cookies(db: Db) {
         .await
         .unwrap();
     assert_eq!(page.status(), StatusCode::OK);
-    let xsrf = set_cookie(&page, "__Secure-cognate-xsrf");
-    assert!(xsrf.contains(&format!("; Path=/{};", f.pool)), "{xsrf}");
-    assert!(xsrf.ends_with("; Secure"), "{xsrf}");
+    let xsrf_name = format!("__Host-cognate-xsrf-{}", f.pool);
+    let xsrf = set_cookie(&page, &xsrf_name);
+    assert!(
+        xsrf.contains("; Path=/;") && xsrf.ends_with("; Secure") && !xsrf.contains("Domain="),
+        "{xsrf}"
+    );
+    let csrf = csrf_token(&page.text().await.unwrap());
+    let mut form = params.clone();
+    form.extend([
+        ("username", "alice"),
+        ("password", PASSWORD),
+        ("csrf_token", csrf.as_str()),
+    ]);
+    // The old `__Secure-` name is not the pre-session cookie.
+    let old = pair(&xsrf).replace(&xsrf_name, "__Secure-cognate-xsrf");
+    let resp = bare()
+        .post(format!("{}/login", f.issuer))
+        .header("cookie", old)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FORBIDDEN, "old name");
+    let resp = bare()
+        .post(format!("{}/login", f.issuer))
+        .header("cookie", pair(&xsrf))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FOUND);
+    let session_name = format!("__Host-cognate-session-{}", f.pool);
+    let session = set_cookie(&resp, &session_name);
+    assert!(
+        session.contains("; Path=/;") && session.ends_with("; Secure"),
+        "{session}"
+    );
+    let cleared = set_cookie(&resp, &xsrf_name);
+    assert!(
+        cleared.contains("Max-Age=0") && cleared.contains("; Path=/;"),
+        "{cleared}"
+    );
+    let session = pair(&session);
+
+    // The session signs in silently at its own pool only.
+    let silent = bare()
+        .get(format!("{}/oauth2/authorize", f.issuer))
+        .query(&params)
+        .header("cookie", session.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(silent.status(), StatusCode::FOUND);
+    let other_params = authorize_params(&g.client, &challenge, "n");
+    let elsewhere = bare()
+        .get(format!("{}/oauth2/authorize", g.issuer))
+        .query(&other_params)
+        .header("cookie", session.replace(&f.pool, &g.pool))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(elsewhere.status(), StatusCode::OK, "the other pool's form");
+
+    // `/logout` ends the session and deletes the cookie under the same name and path.
+    let resp = bare()
+        .get(format!("{}/logout", f.issuer))
+        .query(&[("client_id", f.client.as_str()), ("logout_uri", LOGOUT)])
+        .header("cookie", session.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::FOUND);
+    let deleted = set_cookie(&resp, &session_name);
+    assert!(
+        deleted.contains("Max-Age=0")
+            && deleted.contains("; Path=/;")
+            && deleted.ends_with("; Secure"),
+        "{deleted}"
+    );
+    let after = bare()
+        .get(format!("{}/oauth2/authorize", f.issuer))
+        .query(&params)
+        .header("cookie", session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(after.status(), StatusCode::OK, "signed out");
 }
 
 async fn http_public_url_keeps_plain_names(db: Db) {
@@ -199,6 +293,19 @@ async fn http_public_url_keeps_plain_names(db: Db) {
     assert_eq!(resp.status(), StatusCode::FOUND);
     let session = set_cookie(&resp, "cognate-session");
     assert!(!session.contains("Secure"), "{session}");
+
+    // Under the issuer path: plain names, scoped to the pool's path.
+    let page = bare()
+        .get(format!("{}/oauth2/authorize", f.issuer))
+        .query(&params)
+        .send()
+        .await
+        .unwrap();
+    let xsrf = set_cookie(&page, "cognate-xsrf");
+    assert!(
+        xsrf.contains(&format!("; Path=/{};", f.pool)) && !xsrf.contains("Secure"),
+        "{xsrf}"
+    );
 }
 
 async fn favicon_answers_without_content(db: Db) {
@@ -239,6 +346,7 @@ macro_rules! on_both_backends {
 
 on_both_backends!(
     https_public_url_prefixes_cookies,
+    https_issuer_path_cookies_are_host_prefixed_per_pool,
     http_public_url_keeps_plain_names,
     favicon_answers_without_content
 );
