@@ -68,6 +68,55 @@ fn check_email(field: &str, email: Option<&NotifyEmailType>, val: &mut Validator
         );
 }
 
+/// RFC 5322 specials: never in an address or an unquoted display name.
+const SPECIALS: &str = "()<>[]:;@\\,\"";
+
+/// A bare address: the core's email check, and none of the characters that would
+/// start a display name, a group or a second address.
+fn is_address(a: &str) -> bool {
+    crate::schema::looks_like_email(a)
+        && a.split_once('@')
+            .is_some_and(|(l, d)| ![l, d].iter().any(|p| p.contains(|c| SPECIALS.contains(c))))
+}
+
+/// A display name: a quoted string (no `"` or `\` inside), or words without specials.
+fn is_display_name(name: &str) -> bool {
+    match name.strip_prefix('"').and_then(|n| n.strip_suffix('"')) {
+        Some(inner) => !inner.contains(|c: char| c == '"' || c == '\\' || c.is_control()),
+        None => !name.contains(|c: char| SPECIALS.contains(c) || c.is_control()),
+    }
+}
+
+/// RFC 5322 §3.4 `mailbox`, as Cognito documents `From` / `ReplyTo`: an address, or
+/// `Name <address>` (the name optional, possibly quoted); nothing after the `>`.
+fn is_mailbox(v: &str) -> bool {
+    match v.split_once('<') {
+        None => is_address(v),
+        Some((name, rest)) => rest
+            .strip_suffix('>')
+            .is_some_and(|addr| is_address(addr) && is_display_name(name.trim())),
+    }
+}
+
+/// `NotifyConfiguration.From` / `ReplyTo` become mail headers: a line break would add
+/// headers of the caller's choosing, and trailing text more recipients or junk the
+/// mail server refuses when a notification is due, long after the setting was stored.
+fn check_mailbox(field: &str, value: Option<&str>) -> CoreResult<()> {
+    let Some(v) = value else { return Ok(()) };
+    if v.contains(['\r', '\n']) {
+        return Err(CoreError::InvalidParameter(format!(
+            "{field} must not contain line breaks."
+        )));
+    }
+    if !is_mailbox(v) {
+        return Err(CoreError::InvalidParameter(format!(
+            "{field} must be an email address or a name with an address in angle brackets, \
+             such as Example Corp <no-reply@example.com>."
+        )));
+    }
+    Ok(())
+}
+
 fn check_takeover(t: &AccountTakeoverRiskConfigurationType, val: &mut Validator) {
     const P: &str = "accountTakeoverRiskConfiguration";
     val.required(&format!("{P}.actions"), &t.actions);
@@ -153,6 +202,14 @@ fn validate(req: &SetRiskConfigurationRequest) -> CoreResult<()> {
         )?;
     }
     val.finish().map_err(CoreError::InvalidParameter)?;
+    let notify = req
+        .account_takeover_risk_configuration
+        .as_ref()
+        .and_then(|t| t.notify_configuration.as_ref());
+    if let Some(n) = notify {
+        check_mailbox("NotifyConfiguration.From", n.from.as_deref())?;
+        check_mailbox("NotifyConfiguration.ReplyTo", n.reply_to.as_deref())?;
+    }
     check_notify_needs_configuration(req.account_takeover_risk_configuration.as_ref())
 }
 
@@ -290,6 +347,33 @@ impl Core {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn senders_are_one_mailbox() {
+        for ok in [
+            "security@example.com",
+            "Example Security <security@example.com>",
+            "\"Example, Inc.\" <security@example.com>",
+            "<security@example.com>",
+        ] {
+            assert!(is_mailbox(ok), "{ok}");
+            assert!(check_mailbox("From", Some(ok)).is_ok(), "{ok}");
+        }
+        for bad in [
+            "security@example.com junk",
+            "Example <security@example.com> junk",
+            "Example <security@example.com",
+            "a@example.com, b@example.com",
+            "Ex, Ample <security@example.com>",
+            "Example <security@example.com>>",
+            "not an address",
+            "\"Ex\"ample\" <security@example.com>",
+        ] {
+            assert!(!is_mailbox(bad), "{bad}");
+        }
+        let e = check_mailbox("From", Some("a@example.com\r\nBcc: x@evil.example"));
+        assert!(matches!(e, Err(CoreError::InvalidParameter(m)) if m.contains("line breaks")));
+    }
 
     #[test]
     fn source_arns_follow_the_model_pattern() {

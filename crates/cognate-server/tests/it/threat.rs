@@ -289,6 +289,34 @@ backend_tests! {
         assert_eq!(err["__type"], "InvalidParameterException");
         assert!(err["message"].as_str().unwrap().contains("notifyConfiguration.sourceArn"), "{err}");
 
+        // From and ReplyTo are one mailbox each: no trailing junk, no line breaks.
+        let sender = |from: &str, reply_to: &str| {
+            let mut t = takeover(true);
+            let n = t.notify_configuration.take().unwrap();
+            t.notify_configuration = Some(NotifyConfigurationType::builder()
+                .source_arn(n.source_arn()).from(from).reply_to(reply_to)
+                .set_block_email(n.block_email().cloned()).set_mfa_email(n.mfa_email().cloned())
+                .build().unwrap());
+            t
+        };
+        for (from, reply_to) in [
+            ("security@example.com junk", "help@example.com"),
+            ("Security <security@example.com>\r\nBcc: all@example.com", "help@example.com"),
+            ("security@example.com", "help@example.com, more@example.com"),
+        ] {
+            let e = set().account_takeover_risk_configuration(sender(from, reply_to))
+                .send().await.unwrap_err().into_service_error();
+            assert!(e.is_invalid_parameter_exception(), "{from:?} {reply_to:?}: {e:?}");
+            let m = e.meta().message().unwrap_or_default();
+            assert!(m.contains("NotifyConfiguration."), "{m}");
+        }
+        set().account_takeover_risk_configuration(sender("Example Security <security@example.com>", "help@example.com"))
+            .send().await.unwrap();
+        let d = app.idp.describe_risk_configuration().user_pool_id(&pool).send().await.unwrap();
+        let n = d.risk_configuration().unwrap().account_takeover_risk_configuration().unwrap()
+            .notify_configuration().unwrap();
+        assert_eq!(n.from(), Some("Example Security <security@example.com>"));
+
         // Without threat protection the pool refuses.
         let off = pool_with_mode(&app, None).await;
         let e = app.idp.describe_risk_configuration().user_pool_id(&off).send().await.unwrap_err().into_service_error();
