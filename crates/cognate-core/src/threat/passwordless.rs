@@ -16,7 +16,7 @@
 use crate::Core;
 use crate::auth::client::ClientContext;
 use crate::error::CoreResult;
-use crate::mfa::challenge::same_channel;
+use crate::mfa::challenge::{MfaForce, same_channel};
 use crate::mfa::respond::MfaOutcome;
 use crate::store::UserRecord;
 
@@ -32,9 +32,18 @@ impl Core {
     ) -> CoreResult<MfaOutcome> {
         let screen = self.screen_passwordless(ctx, &user).await?;
         let used = same_channel(factor);
-        let next = self
+        let next = match self
             .risk_mfa_challenge(ctx, &user, auth_time, &screen, used)
-            .await?;
+            .await?
+        {
+            Some(challenge) => Some(challenge),
+            // The code was offered because the pool would not ask this user for MFA;
+            // if that changed while the code was out, the pool's MFA follows now.
+            None => {
+                self.mfa_challenge_with(ctx, &user, auth_time, MfaForce::No, used)
+                    .await?
+            }
+        };
         self.record_sign_in(ctx, &user, &screen, next.is_some())
             .await?;
         self.first_factor_passed(&user, next.is_some()).await?;

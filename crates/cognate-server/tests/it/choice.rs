@@ -381,6 +381,27 @@ backend_tests! {
         assert_eq!(out.challenge_name(), Some(&ChallengeNameType::MfaSetup));
     }
 
+    async fn mfa_turned_on_while_a_code_is_out_still_applies(app) {
+        use aws_sdk_cognitoidentityprovider::types::{SoftwareTokenMfaConfigType, UserPoolMfaType};
+        let f = fixture(&app).await;
+        let out = start(&app, &f, "alice").auth_parameters("PREFERRED_CHALLENGE", "EMAIL_OTP")
+            .send().await.unwrap();
+        assert_eq!(out.challenge_name(), Some(&ChallengeNameType::EmailOtp));
+        let session = out.session().unwrap().to_owned();
+        // MFA becomes required after the code was offered and before it is answered.
+        app.idp.set_user_pool_mfa_config().user_pool_id(&f.pool)
+            .mfa_configuration(UserPoolMfaType::On)
+            .software_token_mfa_configuration(SoftwareTokenMfaConfigType::builder().enabled(true).build())
+            .send().await.unwrap();
+        let code = app.last_code_to(&f.pool, "alice@example.com").await;
+        let next = app.idp.respond_to_auth_challenge().client_id(&f.client)
+            .challenge_name(ChallengeNameType::EmailOtp).session(&session)
+            .challenge_responses("USERNAME", "alice").challenge_responses("EMAIL_OTP_CODE", &code)
+            .send().await.unwrap();
+        assert!(next.authentication_result().is_none(), "the code alone skipped MFA");
+        assert_eq!(next.challenge_name(), Some(&ChallengeNameType::MfaSetup));
+    }
+
     async fn unknown_users_get_a_stable_believable_answer(app) {
         use aws_sdk_cognitoidentityprovider::types::PreventUserExistenceErrorTypes;
         let f = fixture(&app).await;
