@@ -218,11 +218,10 @@ impl Core {
             .await?;
         self.record_sign_in(ctx, &user, &screen, next.is_some())
             .await?;
+        self.first_factor_passed(&user, next.is_some()).await?;
         if let Some(challenge) = next {
-            self.store.forgive_failure(user.id).await?;
             return Ok(HostedStep::from_challenge(challenge));
         }
-        self.store.clear_failures(user.id).await?;
         Ok(HostedStep::SignedIn {
             user: Box::new(user),
             auth_time,
