@@ -6,6 +6,7 @@
 
 use crate::helpers::{Db, TestApp, fresh_postgres_database, spawn_with, test_config};
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, DeliveryMediumType};
+use cognate_core::clock::Clock;
 use cognate_server::Config;
 use secrecy::SecretString;
 use serde_json::Value;
@@ -39,11 +40,15 @@ async fn eventually<T>(what: &str, mut probe: impl AsyncFnMut() -> Option<T>) ->
     }
 }
 
-/// Delivery bookkeeping the store API does not expose: `(status, attempts, last_error)`
-/// of every outbox row, oldest first.
-async fn outbox_rows(app: &TestApp, db: &Db) -> Vec<(String, i64, Option<String>)> {
+/// A row of the outbox as the store keeps it.
+type OutboxRow = (String, i64, Option<String>, i64);
+
+/// Delivery bookkeeping the store API does not expose: `(status, attempts, last_error,
+/// next_attempt_at)` of every outbox row, oldest first.
+async fn outbox_rows(app: &TestApp, db: &Db) -> Vec<OutboxRow> {
     use sqlx::Connection;
-    const SQL: &str = "SELECT status, attempts, last_error FROM outbox ORDER BY id";
+    const SQL: &str =
+        "SELECT status, attempts, last_error, next_attempt_at FROM outbox ORDER BY id";
     match db {
         Db::Sqlite => {
             let url = format!(
@@ -321,12 +326,16 @@ async fn unreachable_smtp_server_is_retried_with_backoff_then_given_up(db: Db) {
     .await;
 
     // The clock stands still, so each retry waits until the test moves it past the
-    // backoff: 10 s after the first failure, 20 s after the second.
+    // backoff: 10 s after the first failure, 20 s after the second. A claimed message
+    // already counts its attempt and still shows the previous error, but is leased for
+    // two minutes; an attempt is over only once the row carries its backoff instead.
     let wait_for = async |attempts: i64, status: &str| {
         eventually(&format!("attempt {attempts} ({status})"), async || {
             let rows = outbox_rows(&app, &db).await;
-            let (s, a, error) = rows.first()?.clone();
-            (a == attempts && s == status && error.is_some()).then_some(error)
+            let (s, a, error, next_attempt_at) = rows.first()?.clone();
+            let backoff_ms = 10_000 << (attempts - 1);
+            let settled = s == "failed" || next_attempt_at == app.clock.now_millis() + backoff_ms;
+            (a == attempts && s == status && error.is_some() && settled).then_some(error)
         })
         .await
     };
