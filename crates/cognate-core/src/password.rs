@@ -1,17 +1,19 @@
 //! Passwords: the pool's policy, temporary-password generation, and Argon2id hashing.
 //!
 //! Hashes use Argon2id with OWASP's minimum parameters (19 MiB, 2 iterations, 1 lane)
-//! and run on a fixed set of dedicated threads, so a burst of sign-ins cannot exhaust
-//! memory or starve the async workers.
+//! and run on a fixed set of dedicated threads, each with one Argon2 working buffer
+//! allocated once and reused, so a burst of sign-ins can neither starve the async
+//! workers nor grow the process's memory beyond one buffer per hashing thread.
 //! Policy rules: <https://docs.aws.amazon.com/cognito/latest/developerguide/managing-users-passwords.html>
 
 use crate::error::{CoreError, CoreResult};
-use crate::ids::random_string;
-use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
-use argon2::{Algorithm, Argon2, Params, Version};
+use crate::ids::{os_random, random_string};
+use argon2::password_hash::phc::{Output, ParamsString, PasswordHash, Salt};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use cognate_proto::user_pool::PasswordPolicy;
+use std::cell::RefCell;
 use std::sync::Arc;
+use subtle::ConstantTimeEq as _;
 
 /// Characters that satisfy `RequireSymbols` (Cognito's list, plus space).
 pub const SYMBOLS: &str = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ";
@@ -116,9 +118,88 @@ pub fn check_shape(field: &str, password: &str) -> CoreResult<()> {
 /// A unit of hashing work run on one of the hasher's threads.
 type Job = Box<dyn FnOnce() + Send>;
 
+/// Bytes of random salt in new hashes.
+const SALT_LEN: usize = 16;
+/// Bytes of output in new hashes.
+const OUTPUT_LEN: usize = 32;
+/// Largest working memory kept for reuse (64 MiB). A stored hash with a higher memory
+/// cost (an imported one, say) is checked in memory of its own, freed afterwards.
+const MAX_REUSED_BLOCKS: usize = 64 * 1024;
+
+thread_local! {
+    /// This hashing thread's Argon2 working memory, allocated on first use and reused
+    /// by every later hash on the thread. Allocating 19 MiB per hash instead leaves
+    /// freed buffers in the allocator's per-thread arenas: hundreds of MiB of resident
+    /// memory after a few hundred sign-ins.
+    static WORKING_MEMORY: RefCell<Vec<Block>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs Argon2 into `out`, in this thread's reusable working memory.
+fn argon2_into(
+    argon: &Argon2<'_>,
+    params: &Params,
+    password: &[u8],
+    salt: &[u8],
+    out: &mut [u8],
+) -> argon2::Result<()> {
+    let blocks = params.block_count();
+    if blocks > MAX_REUSED_BLOCKS {
+        return argon.hash_password_into(password, salt, out);
+    }
+    WORKING_MEMORY.with_borrow_mut(|memory| {
+        if memory.len() < blocks {
+            memory.resize(blocks, Block::default());
+        }
+        argon.hash_password_into_with_memory(password, salt, out, &mut memory[..blocks])
+    })
+}
+
+/// Hashes `password` with a fresh salt into a PHC string (on a hashing thread).
+fn hash_phc(params: &Params, password: &[u8]) -> Result<String, String> {
+    let mut salt = [0u8; SALT_LEN];
+    os_random(&mut salt);
+    let mut out = [0u8; OUTPUT_LEN];
+    let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone());
+    argon2_into(&argon, params, password, &salt, &mut out).map_err(|e| e.to_string())?;
+    let phc = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(params).map_err(|e| e.to_string())?,
+        salt: Some(Salt::new(&salt).map_err(|e| e.to_string())?),
+        hash: Some(Output::new(&out).map_err(|e| e.to_string())?),
+    };
+    Ok(phc.to_string())
+}
+
+/// Whether `password` matches the PHC string `phc`, with the algorithm, version and
+/// costs the string names, compared in constant time (on a hashing thread). Anything
+/// unreadable is a mismatch.
+fn verify_phc(password: &[u8], phc: &str) -> bool {
+    let Ok(parsed) = PasswordHash::new(phc) else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (&parsed.salt, &parsed.hash) else {
+        return false;
+    };
+    let Ok(algorithm) = Algorithm::try_from(parsed.algorithm.as_str()) else {
+        return false;
+    };
+    let version = match parsed.version.map(Version::try_from).transpose() {
+        Ok(v) => v.unwrap_or_default(),
+        Err(_) => return false,
+    };
+    let Ok(params) = Params::try_from(&parsed) else {
+        return false;
+    };
+    let mut out = vec![0u8; expected.len()];
+    let argon = Argon2::new(algorithm, version, params.clone());
+    argon2_into(&argon, &params, password, salt, &mut out).is_ok()
+        && bool::from(out.as_slice().ct_eq(expected.as_bytes()))
+}
+
 /// Argon2id hashing on a fixed set of dedicated threads. A fixed set (rather than
-/// tokio's blocking pool, which grows to hundreds of threads) bounds both concurrency
-/// and memory: each thread's allocator keeps at most one 19 MiB Argon2 buffer.
+/// tokio's blocking pool, which grows to hundreds of threads) bounds concurrency, and
+/// each thread reuses one working buffer, which bounds memory.
 #[derive(Clone)]
 pub struct PasswordHasher {
     jobs: std::sync::mpsc::SyncSender<Job>,
@@ -128,7 +209,7 @@ pub struct PasswordHasher {
 impl PasswordHasher {
     /// OWASP parameters (m = 19 MiB, t = 2, p = 1) on `concurrency` threads.
     pub fn new(concurrency: usize) -> Self {
-        let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
+        let params = Params::new(19 * 1024, 2, 1, Some(OUTPUT_LEN)).unwrap_or_default();
         let (jobs, queue) = std::sync::mpsc::sync_channel::<Job>(1024);
         let queue = Arc::new(std::sync::Mutex::new(queue));
         for n in 0..concurrency.max(1) {
@@ -155,10 +236,6 @@ impl PasswordHasher {
         Self { jobs, params }
     }
 
-    fn argon(&self) -> Argon2<'static> {
-        Argon2::new(Algorithm::Argon2id, Version::V0x13, self.params.clone())
-    }
-
     /// Runs `work` on a hashing thread and waits for its answer.
     async fn run<T: Send + 'static>(
         &self,
@@ -179,23 +256,18 @@ impl PasswordHasher {
 
     /// Hashes a password into a PHC string.
     pub async fn hash(&self, password: &str) -> CoreResult<String> {
-        let argon = self.argon();
+        let params = self.params.clone();
         let pw = password.as_bytes().to_vec();
-        self.run(move || argon.hash_password(&pw).map(|h| h.to_string()))
+        self.run(move || hash_phc(&params, &pw))
             .await?
             .map_err(internal)
     }
 
     /// Verifies a password against a PHC string in constant time.
     pub async fn verify(&self, password: &str, phc: &str) -> CoreResult<bool> {
-        let argon = self.argon();
         let pw = password.as_bytes().to_vec();
         let phc = phc.to_owned();
-        self.run(move || match PasswordHash::new(&phc) {
-            Ok(parsed) => argon.verify_password(&pw, &parsed).is_ok(),
-            Err(_) => false,
-        })
-        .await
+        self.run(move || verify_phc(&pw, &phc)).await
     }
 }
 
@@ -239,5 +311,70 @@ mod tests {
         assert!(h.verify("Passw0rd!", &phc).await.unwrap());
         assert!(!h.verify("passw0rd!", &phc).await.unwrap());
         assert!(!h.verify("x", "not a hash").await.unwrap());
+    }
+
+    /// Hashes stored before the reusable working memory, or by other Argon2 software
+    /// (other variants and costs), still verify, and ours verify elsewhere.
+    #[tokio::test]
+    async fn hashes_interoperate_with_the_reference_implementation() {
+        use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
+        let h = PasswordHasher::new(1);
+        for (algorithm, m, t, p) in [
+            (Algorithm::Argon2id, 19 * 1024, 2, 1),
+            (Algorithm::Argon2id, 8 * 1024, 3, 2),
+            (Algorithm::Argon2i, 4 * 1024, 3, 1),
+            (Algorithm::Argon2d, 4 * 1024, 1, 1),
+        ] {
+            let params = Params::new(m, t, p, None).unwrap();
+            let reference = Argon2::new(algorithm, Version::V0x13, params)
+                .hash_password(b"Passw0rd!")
+                .unwrap()
+                .to_string();
+            assert!(
+                h.verify("Passw0rd!", &reference).await.unwrap(),
+                "{reference}"
+            );
+            assert!(
+                !h.verify("Passw0rd?", &reference).await.unwrap(),
+                "{reference}"
+            );
+        }
+        let ours = h.hash("Passw0rd!").await.unwrap();
+        let parsed = PasswordHash::new(&ours).unwrap();
+        assert!(
+            Argon2::default()
+                .verify_password(b"Passw0rd!", &parsed)
+                .is_ok()
+        );
+        assert!(
+            Argon2::default()
+                .verify_password(b"passw0rd!", &parsed)
+                .is_err()
+        );
+        assert_ne!(
+            ours,
+            h.hash("Passw0rd!").await.unwrap(),
+            "a fresh salt per hash"
+        );
+    }
+
+    /// One thread hashing after a larger-memory check reuses the larger buffer
+    /// correctly (the unused tail must not matter).
+    #[tokio::test]
+    async fn a_buffer_grown_by_a_costlier_hash_still_verifies_cheaper_ones() {
+        use argon2::password_hash::PasswordHasher as _;
+        let h = PasswordHasher::new(1);
+        let big = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(32 * 1024, 1, 1, None).unwrap(),
+        )
+        .hash_password(b"one")
+        .unwrap()
+        .to_string();
+        assert!(h.verify("one", &big).await.unwrap());
+        let phc = h.hash("two").await.unwrap();
+        assert!(h.verify("two", &phc).await.unwrap());
+        assert!(h.verify("one", &big).await.unwrap());
     }
 }
