@@ -388,6 +388,18 @@ pub struct QueuedMessage {
     pub attempts: i64,
 }
 
+/// The user a token names, read with its revocation state in one round trip (every
+/// token-authorized request needs all three).
+#[derive(Debug, Clone, PartialEq)]
+pub struct TokenHolder {
+    /// The user.
+    pub user: UserRecord,
+    /// Tokens issued before this time (epoch ms) are revoked; 0 if never signed out.
+    pub tokens_valid_after: Millis,
+    /// Whether the token family asked about is revoked (false when none was named).
+    pub origin_revoked: bool,
+}
+
 /// Signing keys.
 #[async_trait]
 pub trait KeyStore: Send + Sync {
@@ -428,8 +440,14 @@ pub trait TokenStore: Send + Sync {
     async fn is_origin_revoked(&self, origin_jti: &str) -> StoreResult<bool>;
     /// Global sign-out: revokes the user's refresh tokens and every token issued before `now`.
     async fn revoke_user_tokens(&self, user_id: i64, now: Millis) -> StoreResult<()>;
-    /// Tokens issued before this time (epoch ms) are revoked; 0 if never signed out.
-    async fn tokens_valid_after(&self, user_id: i64) -> StoreResult<Millis>;
+    /// The user with `sub` in the pool, with the time global sign-out set and
+    /// [`TokenStore::is_origin_revoked`] for `origin_jti`, in one read.
+    async fn token_holder(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        origin_jti: Option<&str>,
+    ) -> StoreResult<Option<TokenHolder>>;
     /// Marks a single-use id (a Session, a SECRET_BLOCK) consumed; false if it already was.
     async fn consume_once(&self, id: &str, expires_at: Millis, now: Millis) -> StoreResult<bool>;
 }

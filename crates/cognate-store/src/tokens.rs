@@ -7,7 +7,7 @@ use crate::users::{USER_COLUMNS, user_from_row};
 use async_trait::async_trait;
 use cognate_core::clock::Millis;
 use cognate_core::store::{
-    RefreshTokenRecord, SrpCredential, StoreError, StoreResult, TokenStore, UserRecord,
+    RefreshTokenRecord, SrpCredential, StoreError, StoreResult, TokenHolder, TokenStore, UserRecord,
 };
 use sqlx::any::AnyRow;
 use sqlx::{Any, Transaction};
@@ -182,13 +182,33 @@ impl TokenStore for SqlStore {
         tx.commit().await.map_err(unavailable)
     }
 
-    async fn tokens_valid_after(&self, user_id: i64) -> StoreResult<Millis> {
-        let row = sqlx::query("SELECT valid_after FROM user_token_state WHERE user_id = $1")
-            .bind(user_id)
+    async fn token_holder(
+        &self,
+        pool_id: &str,
+        sub: &str,
+        origin_jti: Option<&str>,
+    ) -> StoreResult<Option<TokenHolder>> {
+        let sql = format!(
+            "SELECT {USER_COLUMNS}, \
+             CAST(COALESCE((SELECT s.valid_after FROM user_token_state s WHERE s.user_id = u.id), 0) AS BIGINT) AS holder_valid_after, \
+             CAST(CASE WHEN EXISTS (SELECT 1 FROM revoked_origins r WHERE r.origin_jti = $3) THEN 1 ELSE 0 END AS BIGINT) AS holder_origin_revoked \
+             FROM users u WHERE u.pool_id = $1 AND u.sub = $2"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(pool_id)
+            .bind(sub)
+            .bind(origin_jti)
             .fetch_optional(&self.read)
             .await
             .map_err(unavailable)?;
-        row.map_or(Ok(0), |r| get(&r, "valid_after"))
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        Ok(Some(TokenHolder {
+            user: user_from_row(&row)?,
+            tokens_valid_after: get(&row, "holder_valid_after")?,
+            origin_revoked: get::<i64>(&row, "holder_origin_revoked")? != 0,
+        }))
     }
 
     async fn consume_once(&self, id: &str, expires_at: Millis, now: Millis) -> StoreResult<bool> {

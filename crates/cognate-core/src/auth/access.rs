@@ -72,21 +72,18 @@ impl Core {
             return Err(invalid());
         }
         let sub = claims["sub"].as_str().ok_or_else(invalid)?;
-        let user = self
+        let holder = self
             .store
-            .find_user_by_sub(&pool.id, sub)
+            .token_holder(&pool.id, sub, claims["origin_jti"].as_str())
             .await?
             .ok_or_else(invalid)?;
-        let revoked = || CoreError::NotAuthorized("Access Token has been revoked".into());
-        if let Some(origin) = claims["origin_jti"].as_str()
-            && self.store.is_origin_revoked(origin).await?
-        {
-            return Err(revoked());
-        }
         let iat_ms = claims["iat"].as_i64().unwrap_or(0) * 1000;
-        if iat_ms < self.store.tokens_valid_after(user.id).await? || !user.enabled {
-            return Err(revoked());
+        if holder.origin_revoked || iat_ms < holder.tokens_valid_after || !holder.user.enabled {
+            return Err(CoreError::NotAuthorized(
+                "Access Token has been revoked".into(),
+            ));
         }
+        let user = holder.user;
         let client_id = claims["client_id"].as_str().unwrap_or_default().to_owned();
         Ok(AccessContext {
             pool,

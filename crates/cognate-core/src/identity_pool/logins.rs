@@ -216,17 +216,13 @@ impl Core {
         sub: &str,
         claims: &Value,
     ) -> CoreResult<()> {
-        let user = self
+        let holder = self
             .store
-            .find_user_by_sub(pool_id, sub)
+            .token_holder(pool_id, sub, claims["origin_jti"].as_str())
             .await?
             .ok_or_else(|| invalid_token("The user no longer exists."))?;
         let iat_ms = claims["iat"].as_i64().unwrap_or(0) * 1000;
-        let revoked = match claims["origin_jti"].as_str() {
-            Some(o) => self.store.is_origin_revoked(o).await?,
-            None => false,
-        };
-        if !user.enabled || revoked || iat_ms < self.store.tokens_valid_after(user.id).await? {
+        if !holder.user.enabled || holder.origin_revoked || iat_ms < holder.tokens_valid_after {
             return Err(invalid_token("Token has been revoked."));
         }
         Ok(())

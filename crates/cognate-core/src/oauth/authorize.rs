@@ -325,17 +325,19 @@ impl Core {
         let Some(s) = self.open_oauth_session(pool_id, cookie) else {
             return Ok(None);
         };
-        let Some(user) = self
+        let marker = session_marker(&s.id);
+        let Some(holder) = self
             .store
-            .find_user_by_sub(pool_id, &s.sub)
+            .token_holder(pool_id, &s.sub, Some(&marker))
             .await?
-            .filter(|u| u.enabled && u.status == status::CONFIRMED)
+            .filter(|h| h.user.enabled && h.user.status == status::CONFIRMED)
         else {
             return Ok(None);
         };
+        let user = holder.user;
         if user.password_set_at.is_some_and(|p| p > s.issued_at)
-            || self.store.tokens_valid_after(user.id).await? > s.issued_at
-            || self.store.is_origin_revoked(&session_marker(&s.id)).await?
+            || holder.tokens_valid_after > s.issued_at
+            || holder.origin_revoked
         {
             return Ok(None);
         }

@@ -12,6 +12,7 @@ mod harness;
 mod mfa;
 mod pools;
 mod threat;
+mod tokens;
 mod users;
 mod webauthn;
 
@@ -63,6 +64,8 @@ contract! {
     users::user_delete_removes_logins_index_memberships => sqlite_user_delete_removes_logins_index_memberships, postgres_user_delete_removes_logins_index_memberships;
     users::user_delete_is_scoped_to_its_pool => sqlite_user_delete_is_scoped_to_its_pool, postgres_user_delete_is_scoped_to_its_pool;
     users::user_concurrent_writes_conflict_cleanly => sqlite_user_concurrent_writes_conflict_cleanly, postgres_user_concurrent_writes_conflict_cleanly;
+
+    tokens::token_holder_reads_user_and_revocation => sqlite_token_holder_reads_user_and_revocation, postgres_token_holder_reads_user_and_revocation;
 
     groups::group_insert_get_duplicate => sqlite_group_insert_get_duplicate, postgres_group_insert_get_duplicate;
     groups::group_update => sqlite_group_update, postgres_group_update;

@@ -1,0 +1,81 @@
+//! `TokenStore::token_holder`: the user a token names, found by pool and `sub` only,
+//! with global sign-out's time and the named token family's revocation read with it.
+
+use crate::fixtures::{T0, add_user, pool};
+use cognate_core::store::{RefreshTokenRecord, Store};
+
+const POOL: &str = "us-east-1_tokens";
+const OTHER: &str = "us-east-1_others";
+
+fn refresh(user_id: i64, hash: &str, origin: &str) -> RefreshTokenRecord {
+    RefreshTokenRecord {
+        token_hash: hash.into(),
+        pool_id: POOL.into(),
+        client_id: "client".into(),
+        user_id,
+        origin_jti: origin.into(),
+        auth_time: 1,
+        device_key: None,
+        created_at: T0,
+        expires_at: T0 + 86_400_000,
+        replaced_at: None,
+        revoked_at: None,
+    }
+}
+
+pub async fn token_holder_reads_user_and_revocation(store: &dyn Store) {
+    store.insert_pool(&pool(POOL)).await.unwrap();
+    store.insert_pool(&pool(OTHER)).await.unwrap();
+    let alice = add_user(store, POOL, "alice").await;
+    let bob = add_user(store, POOL, "bob").await;
+
+    let fresh = store
+        .token_holder(POOL, &alice.sub, Some("origin-a"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(fresh.user, alice);
+    assert_eq!(fresh.tokens_valid_after, 0);
+    assert!(!fresh.origin_revoked);
+    assert_eq!(
+        store.token_holder(OTHER, &alice.sub, None).await.unwrap(),
+        None
+    );
+    assert_eq!(
+        store.token_holder(POOL, "no-such-sub", None).await.unwrap(),
+        None
+    );
+
+    store
+        .insert_refresh_token(&refresh(alice.id, "h-a", "origin-a"))
+        .await
+        .unwrap();
+    store
+        .revoke_origin("origin-a", T0 + 5, T0 + 3_600_000)
+        .await
+        .unwrap();
+    let sub = alice.sub.as_str();
+    let holder = |origin: Option<&'static str>| async move {
+        store
+            .token_holder(POOL, sub, origin)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    assert!(holder(Some("origin-a")).await.origin_revoked);
+    assert!(!holder(Some("origin-b")).await.origin_revoked);
+    assert!(!holder(None).await.origin_revoked);
+    assert_eq!(holder(None).await.tokens_valid_after, 0);
+
+    store.revoke_user_tokens(alice.id, T0 + 9).await.unwrap();
+    assert_eq!(holder(None).await.tokens_valid_after, T0 + 9);
+    store.revoke_user_tokens(alice.id, T0 + 20).await.unwrap();
+    assert_eq!(holder(None).await.tokens_valid_after, T0 + 20);
+    let other = store
+        .token_holder(POOL, &bob.sub, Some("origin-a"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(other.user, bob);
+    assert_eq!(other.tokens_valid_after, 0, "sign-out is per user");
+}
