@@ -153,6 +153,25 @@ impl Core {
         Ok(())
     }
 
+    /// Sends a code within the user's hourly limit for `action`. Past the limit a
+    /// client that hides user existence gets the usual answer with nothing sent, as
+    /// an unknown name does (whose answer never changes); others get
+    /// `LimitExceededException`.
+    pub(crate) async fn send_code_within_limit(
+        &self,
+        hide: bool,
+        user: &UserRecord,
+        (action, per_hour): (&str, i64),
+        purpose: Purpose,
+        delivery: &Delivery,
+    ) -> CoreResult<CodeDeliveryDetails> {
+        match self.check_rate(user, action, per_hour).await {
+            Ok(()) => self.send_code(user, purpose, delivery).await,
+            Err(CoreError::LimitExceeded(_)) if hide => Ok(delivery.details()),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Checks and consumes a code. Wrong codes use up attempts; when none are left the
     /// code is gone and a new one must be requested.
     pub(crate) async fn check_code(

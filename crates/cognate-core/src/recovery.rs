@@ -156,10 +156,14 @@ impl Core {
             ));
         }
         let delivery = recovery_delivery(pool, &user)?;
-        self.check_rate(&user, "forgot_password", FORGOT_PASSWORD_PER_HOUR)
-            .await?;
         let details = self
-            .send_code(&user, Purpose::ForgotPassword, &delivery)
+            .send_code_within_limit(
+                call.ctx.hides_user_existence(),
+                &user,
+                ("forgot_password", FORGOT_PASSWORD_PER_HOUR),
+                Purpose::ForgotPassword,
+                &delivery,
+            )
             .await?;
         let event = AccountEvent::of(
             &call.ctx,
@@ -188,6 +192,8 @@ impl Core {
         let call = self
             .code_call(&req.client_id, &req.username, req.secret_hash.as_deref())
             .await?;
+        // The pool's policy first: its answer must not depend on whether the user exists.
+        pool_policy(&call.ctx.pool).check(password)?;
         let Some(user) = self.visible_user(&call).await? else {
             return Err(code_mismatch());
         };
@@ -197,7 +203,6 @@ impl Core {
             CONFIRM_FORGOT_PASSWORD_PER_HOUR,
         )
         .await?;
-        pool_policy(&call.ctx.pool).check(password)?;
         // A breached password is refused before the code is spent, so the user can
         // choose another with the same code.
         let event = AccountEvent::of(

@@ -330,13 +330,18 @@ impl Core {
             .sign_up_message(&call.ctx, &user)
             .await?
             .ok_or_else(not_auto_verified)?;
-        self.check_rate(
-            &user,
-            "resend_confirmation_code",
-            RESEND_CONFIRMATION_CODE_PER_HOUR,
-        )
-        .await?;
-        let details = self.send_code(&user, Purpose::SignUp, &delivery).await?;
+        let details = self
+            .send_code_within_limit(
+                call.ctx.hides_user_existence(),
+                &user,
+                (
+                    "resend_confirmation_code",
+                    RESEND_CONFIRMATION_CODE_PER_HOUR,
+                ),
+                Purpose::SignUp,
+                &delivery,
+            )
+            .await?;
         let event = AccountEvent::of(
             &call.ctx,
             req.user_context_data.as_ref(),

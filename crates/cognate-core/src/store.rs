@@ -496,6 +496,22 @@ pub trait LockoutStore: Send + Sync {
     /// Takes back one failure counted up front for a check that passed without ending
     /// the sign-in (a second factor follows); never below zero.
     async fn forgive_failure(&self, user_id: i64) -> StoreResult<()>;
+    /// Like [`LockoutStore::record_failure`] for a name no user of the pool has
+    /// (`login_key`, a keyed hash of it). Also deletes every such counter whose last
+    /// failure is older than `reset_after_ms`.
+    async fn record_unknown_failure(
+        &self,
+        pool_id: &str,
+        login_key: &str,
+        now: Millis,
+        reset_after_ms: i64,
+    ) -> StoreResult<i64>;
+    /// Like [`LockoutStore::failures`] for a name no user of the pool has.
+    async fn unknown_failures(
+        &self,
+        pool_id: &str,
+        login_key: &str,
+    ) -> StoreResult<Option<(i64, Millis)>>;
 }
 
 /// Delivery of queued messages.

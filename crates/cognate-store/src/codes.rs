@@ -148,6 +148,56 @@ impl LockoutStore for SqlStore {
         Ok(())
     }
 
+    async fn record_unknown_failure(
+        &self,
+        pool_id: &str,
+        login_key: &str,
+        now: Millis,
+        reset_after_ms: i64,
+    ) -> StoreResult<i64> {
+        let quiet_since = now - reset_after_ms;
+        let mut tx = self.write.begin().await.map_err(unavailable)?;
+        sqlx::query("DELETE FROM unknown_login_failures WHERE last_failure_at < $1")
+            .bind(quiet_since)
+            .execute(&mut *tx)
+            .await
+            .map_err(unavailable)?;
+        let row = sqlx::query(
+            "INSERT INTO unknown_login_failures (pool_id, login_key, failures, last_failure_at) \
+             VALUES ($1, $2, 1, $3) ON CONFLICT (pool_id, login_key) DO UPDATE SET \
+             failures = CASE WHEN unknown_login_failures.last_failure_at < $4 THEN 1 \
+             ELSE unknown_login_failures.failures + 1 END, last_failure_at = $3 RETURNING failures",
+        )
+        .bind(pool_id)
+        .bind(login_key)
+        .bind(now)
+        .bind(quiet_since)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(unavailable)?;
+        let failures = get(&row, "failures")?;
+        tx.commit().await.map_err(unavailable)?;
+        Ok(failures)
+    }
+
+    async fn unknown_failures(
+        &self,
+        pool_id: &str,
+        login_key: &str,
+    ) -> StoreResult<Option<(i64, Millis)>> {
+        let row = sqlx::query(
+            "SELECT failures, last_failure_at FROM unknown_login_failures \
+             WHERE pool_id = $1 AND login_key = $2",
+        )
+        .bind(pool_id)
+        .bind(login_key)
+        .fetch_optional(&self.write)
+        .await
+        .map_err(unavailable)?;
+        row.map(|r| Ok((get(&r, "failures")?, get(&r, "last_failure_at")?)))
+            .transpose()
+    }
+
     async fn forgive_failure(&self, user_id: i64) -> StoreResult<()> {
         sqlx::query(
             "UPDATE sign_in_failures SET failures = failures - 1 WHERE user_id = $1 AND failures > 0",

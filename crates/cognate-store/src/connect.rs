@@ -72,6 +72,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "outbox html",
         include_str!("../migrations/sqlite/0011_outbox_html.sql"),
     ),
+    (
+        12,
+        "unknown login failures",
+        include_str!("../migrations/sqlite/0012_unknown_login_failures.sql"),
+    ),
 ];
 
 const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -129,6 +134,11 @@ const POSTGRES_MIGRATIONS: &[(i64, &str, &str)] = &[
         11,
         "outbox html",
         include_str!("../migrations/postgres/0011_outbox_html.sql"),
+    ),
+    (
+        12,
+        "unknown login failures",
+        include_str!("../migrations/postgres/0012_unknown_login_failures.sql"),
     ),
 ];
 

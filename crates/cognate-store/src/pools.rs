@@ -90,6 +90,7 @@ impl UserPoolStore for SqlStore {
             "DELETE FROM user_index WHERE pool_id = $1",
             "DELETE FROM user_logins WHERE pool_id = $1",
             "DELETE FROM users WHERE pool_id = $1",
+            "DELETE FROM unknown_login_failures WHERE pool_id = $1",
         ] {
             sqlx::query(sql)
                 .bind(id)

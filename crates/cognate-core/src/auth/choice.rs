@@ -219,8 +219,14 @@ impl Core {
                 "No sign-in method is available for this user.".into(),
             ));
         }
+        // A password factor asked for by name is answered at once for every name, as it
+        // is for a real user: refused after a password check, or a simulated challenge.
+        let password_factor = |c: &str| matches!(c, "PASSWORD" | "PASSWORD_SRP");
         match params.get("PREFERRED_CHALLENGE").map(String::as_str) {
-            Some(choice) if user.is_some() && offered.iter().any(|o| o == choice) => {
+            Some(choice)
+                if (user.is_some() || password_factor(choice))
+                    && offered.iter().any(|o| o == choice) =>
+            {
                 self.start_factor(ctx, user.as_ref(), choice, params).await
             }
             _ => self.select_response(ctx, user.as_ref(), username, offered),
@@ -296,10 +302,16 @@ impl Core {
             None => false,
         };
         if !same {
-            if let Some(pw) = responses.get("PASSWORD") {
+            self.spend_session(&s).await?;
+            let pw = responses.get("PASSWORD").map(String::as_str);
+            // A session made for a name no user has (existence hidden): a password
+            // answer counts toward that name's lockout, as a real user's would.
+            if s.username.is_empty() && answer == "PASSWORD" {
+                return Err(self.refuse_unknown_password(&ctx.pool, username, pw).await);
+            }
+            if let Some(pw) = pw {
                 self.burn_password_check(pw).await;
             }
-            self.spend_session(&s).await?;
             return Err(CoreError::bad_credentials());
         }
         let offered = self.offered(&ctx.pool, user.as_ref()).await?;

@@ -204,12 +204,12 @@ impl Core {
     ) -> CoreResult<UserRecord> {
         match self.find_user(&ctx.pool, username).await {
             Ok(user) => Ok(user),
-            Err(CoreError::UserNotFound) if ctx.hides_user_existence() => {
-                if let Some(pw) = password {
-                    self.burn_password_check(pw).await;
-                }
-                Err(CoreError::bad_credentials())
-            }
+            Err(CoreError::UserNotFound) if ctx.hides_user_existence() => match password {
+                Some(pw) => Err(self
+                    .refuse_unknown_password(&ctx.pool, username, Some(pw))
+                    .await),
+                None => Err(CoreError::bad_credentials()),
+            },
             Err(e) => Err(e),
         }
     }
@@ -607,7 +607,14 @@ impl Core {
                     None => self.fake_srp_identity(&ctx.pool, username),
                 }
             }
-            None => self.fake_srp_identity(&ctx.pool, username),
+            None => {
+                self.check_unknown_lockout(&ctx.pool, username).await?;
+                self.fake_srp_identity(&ctx.pool, username)
+            }
+        };
+        let unknown_name = match &found {
+            None => username.to_owned(),
+            Some(_) => String::new(),
         };
         let eph = srp::server_ephemeral(&verifier);
         let block = self.seal_secret_block(&SrpState {
@@ -615,6 +622,7 @@ impl Core {
             pool_id: ctx.pool.id.clone(),
             client_id: ctx.client.id.clone(),
             username: internal,
+            unknown_name,
             secret_b: hex::encode(&eph.secret_b),
             public_b: eph.public_b_hex.clone(),
             public_a: a_hex.to_owned(),
@@ -676,7 +684,13 @@ impl Core {
             .open_secret_block(block, &ctx.pool.id, &ctx.client.id)
             .await?;
         if state.username.is_empty() {
-            return Err(CoreError::bad_credentials());
+            if state.unknown_name.is_empty() {
+                return Err(CoreError::bad_credentials());
+            }
+            // A simulated challenge answered: counted like a real user's wrong answer.
+            return Err(self
+                .refuse_unknown_password(&ctx.pool, &state.unknown_name, None)
+                .await);
         }
         let user = self
             .find_user(&ctx.pool, &state.username)

@@ -4,11 +4,16 @@
 //! the database (shared by nodes, survives restarts), increments atomically, and
 //! resets after 15 minutes without failures. Each check is counted before the
 //! password is verified, so a burst of parallel guesses cannot slip past the limit.
+//!
+//! In a pool that hides whether users exist, a name no user has gets a counter of its
+//! own (stored under a keyed hash of the name) and locks exactly like a user, so the
+//! lockout answer cannot tell an unknown name from a real account.
 
 use crate::Core;
 use crate::clock::Millis;
 use crate::error::{CoreError, CoreResult};
-use crate::store::UserRecord;
+use crate::identifiers::SignInConfig;
+use crate::store::{UserPoolRecord, UserRecord};
 
 /// Failures before locking starts.
 pub const FREE_ATTEMPTS: i64 = 5;
@@ -30,10 +35,36 @@ fn exceeded() -> CoreError {
     CoreError::NotAuthorized("Password attempts exceeded".into())
 }
 
+/// Whose failed password checks a lock counts.
+enum Counter<'a> {
+    /// A user's.
+    User(i64),
+    /// A name no user of the pool has (pools that hide user existence), by keyed hash.
+    Unknown { pool_id: &'a str, key: String },
+}
+
 impl Core {
-    /// Refuses the attempt while the user is locked.
-    pub(crate) async fn check_lockout(&self, user: &UserRecord) -> CoreResult<()> {
-        if let Some((failures, last)) = self.store.failures(user.id).await? {
+    async fn failures_of(&self, counter: &Counter<'_>) -> CoreResult<Option<(i64, Millis)>> {
+        Ok(match counter {
+            Counter::User(id) => self.store.failures(*id).await?,
+            Counter::Unknown { pool_id, key } => self.store.unknown_failures(pool_id, key).await?,
+        })
+    }
+
+    async fn count_failure(&self, counter: &Counter<'_>, now: Millis) -> CoreResult<i64> {
+        Ok(match counter {
+            Counter::User(id) => self.store.record_failure(*id, now, RESET_AFTER_MS).await?,
+            Counter::Unknown { pool_id, key } => {
+                self.store
+                    .record_unknown_failure(pool_id, key, now, RESET_AFTER_MS)
+                    .await?
+            }
+        })
+    }
+
+    /// Refuses the attempt while the counter is locked.
+    async fn check_locked(&self, counter: &Counter<'_>) -> CoreResult<()> {
+        if let Some((failures, last)) = self.failures_of(counter).await? {
             let now = self.now();
             if now - last < RESET_AFTER_MS && now < last + lock_duration_ms(failures) {
                 return Err(exceeded());
@@ -46,25 +77,76 @@ impl Core {
     /// counted up front (a success clears the counter), so parallel guesses cannot all
     /// pass a read-only check: beyond the free attempts only the request that takes
     /// the next slot, after the lock has run out, gets its password checked.
-    pub(crate) async fn begin_password_attempt(&self, user: &UserRecord) -> CoreResult<()> {
+    async fn begin_attempt(&self, counter: &Counter<'_>) -> CoreResult<()> {
         let now = self.now();
         let (failures, last) = self
-            .store
-            .failures(user.id)
+            .failures_of(counter)
             .await?
             .filter(|(_, last)| now - last < RESET_AFTER_MS)
             .unwrap_or((0, 0));
         if now < last + lock_duration_ms(failures) {
             return Err(exceeded());
         }
-        let n = self
-            .store
-            .record_failure(user.id, now, RESET_AFTER_MS)
-            .await?;
+        let n = self.count_failure(counter, now).await?;
         if n > FREE_ATTEMPTS && n != failures + 1 {
             return Err(exceeded());
         }
         Ok(())
+    }
+
+    /// The counter of a name no user of `pool` has.
+    fn unknown_counter<'a>(&self, pool: &'a UserPoolRecord, username: &str) -> Counter<'a> {
+        let login = SignInConfig::of(&pool.settings).normalize(username);
+        let key = self
+            .server_key
+            .mac_hex("unknown-login", format!("{}\n{login}", pool.id).as_bytes());
+        Counter::Unknown {
+            pool_id: &pool.id,
+            key,
+        }
+    }
+
+    /// Refuses the attempt while the user is locked.
+    pub(crate) async fn check_lockout(&self, user: &UserRecord) -> CoreResult<()> {
+        self.check_locked(&Counter::User(user.id)).await
+    }
+
+    /// Counts one password check of `user` before it is made; see [`Counter`] and the
+    /// module notes.
+    pub(crate) async fn begin_password_attempt(&self, user: &UserRecord) -> CoreResult<()> {
+        self.begin_attempt(&Counter::User(user.id)).await
+    }
+
+    /// [`Core::check_lockout`] for a name no user of the pool has (the pool hides
+    /// user existence).
+    pub(crate) async fn check_unknown_lockout(
+        &self,
+        pool: &UserPoolRecord,
+        username: &str,
+    ) -> CoreResult<()> {
+        self.check_locked(&self.unknown_counter(pool, username))
+            .await
+    }
+
+    /// A password sent for a name no user of the pool has (the pool hides user
+    /// existence): counted and timed like a wrong password of a real user, then
+    /// refused the same way. Always an error.
+    pub(crate) async fn refuse_unknown_password(
+        &self,
+        pool: &UserPoolRecord,
+        username: &str,
+        password: Option<&str>,
+    ) -> CoreError {
+        if let Err(e) = self
+            .begin_attempt(&self.unknown_counter(pool, username))
+            .await
+        {
+            return e;
+        }
+        if let Some(password) = password {
+            self.burn_password_check(password).await;
+        }
+        CoreError::bad_credentials()
     }
 }
 

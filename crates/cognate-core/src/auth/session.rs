@@ -51,6 +51,10 @@ pub struct SrpState {
     pub client_id: String,
     /// Internal username (empty for a simulated challenge).
     pub username: String,
+    /// The name asked for when no user has it (a simulated challenge in a pool that
+    /// hides user existence), so its answer counts toward that name's lockout.
+    #[serde(default)]
+    pub unknown_name: String,
     /// Server secret `b` (hex).
     pub secret_b: String,
     /// Server public `B` (hex).

@@ -414,6 +414,28 @@ backend_tests! {
         assert_eq!(first.challenge_name(), Some(&ChallengeNameType::SelectChallenge));
         assert_eq!(first.available_challenges(), again.available_challenges());
         assert!(first.available_challenges().iter().any(|c| c.as_str() == "PASSWORD"));
+        // A password factor asked for by name is answered as it is for alice: a refused
+        // password, or an SRP challenge.
+        let err = start(&app, &f, "nobody").auth_parameters("PREFERRED_CHALLENGE", "PASSWORD")
+            .auth_parameters("PASSWORD", "Wrong-passw0rd!").send().await.unwrap_err().into_service_error();
+        assert_eq!(err.meta().message(), Some("Incorrect username or password."));
+        let a = cognate_core::srp::client::ClientEphemeral::generate();
+        let out = start(&app, &f, "nobody").auth_parameters("PREFERRED_CHALLENGE", "PASSWORD_SRP")
+            .auth_parameters("SRP_A", a.public_a_hex).send().await.unwrap();
+        assert_eq!(out.challenge_name(), Some(&ChallengeNameType::PasswordVerifier));
+        // Wrong passwords answered to an unknown name's choice lock it like an account.
+        for _ in 0..4 {
+            let s = start(&app, &f, "nobody").send().await.unwrap().session().unwrap().to_owned();
+            let err = app.idp.respond_to_auth_challenge().client_id(&f.client)
+                .challenge_name(ChallengeNameType::SelectChallenge).session(&s)
+                .challenge_responses("USERNAME", "nobody").challenge_responses("ANSWER", "PASSWORD")
+                .challenge_responses("PASSWORD", "Wrong-passw0rd!")
+                .send().await.unwrap_err().into_service_error();
+            assert_eq!(err.meta().message(), Some("Incorrect username or password."));
+        }
+        let err = start(&app, &f, "nobody").auth_parameters("PREFERRED_CHALLENGE", "PASSWORD")
+            .auth_parameters("PASSWORD", "Wrong-passw0rd!").send().await.unwrap_err().into_service_error();
+        assert_eq!(err.meta().message(), Some("Password attempts exceeded"), "the sixth attempt");
         // A disabled account answers like an unknown one.
         app.idp.admin_disable_user().user_pool_id(&f.pool).username("alice").send().await.unwrap();
         let out = start(&app, &f, "alice").send().await.unwrap();

@@ -138,6 +138,25 @@ backend_tests! {
         forgot(&app, &s, "alice").await.unwrap();
     }
 
+    // With existence hidden, ForgotPassword's hourly limit does not tell a real
+    // account from an unknown name (whose answer never changes): past it the answer
+    // stays the same and nothing more is sent.
+    async fn hiding_clients_answer_past_the_send_limit_as_before(app) {
+        let s = setup(&app, true).await;
+        let first = forgot(&app, &s, "alice").await.unwrap();
+        for _ in 0..6 {
+            let again = forgot(&app, &s, "alice").await.unwrap();
+            assert_eq!(again.code_delivery_details(), first.code_delivery_details());
+        }
+        let codes = app.outbox(&s.pool).await.len();
+        assert_eq!(codes, 5, "only the first five requests of the hour sent a code");
+        // A password the policy refuses is refused alike for both.
+        let weak = confirm_forgot(&app, &s, "alice", "000000", "alllowercase").await.unwrap_err();
+        let unknown = confirm_forgot(&app, &s, "nobody", "000000", "alllowercase").await.unwrap_err();
+        assert!(weak.is_invalid_password_exception(), "{weak:?}");
+        assert!(unknown.is_invalid_password_exception(), "{unknown:?}");
+    }
+
     async fn forgot_password_without_a_verified_channel_returns_invalid_parameter(app) {
         let s = setup(&app, false).await;
         crate::sign_in::create_user(&app, &s.pool, "bob", PASSWORD).await;

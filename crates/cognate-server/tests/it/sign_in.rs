@@ -303,6 +303,52 @@ backend_tests! {
         assert_eq!(err.meta().message(), Some("Incorrect username or password."));
     }
 
+    // With existence hidden, a name no user has locks exactly like a real account, by
+    // password and by SRP, so the lockout answer reveals nothing.
+    async fn hidden_existence_locks_unknown_names_like_real_users(app) {
+        let f = fixture(&app).await;
+        set_client(&app, &f, |b| b.prevent_user_existence_errors(aws_sdk_cognitoidentityprovider::types::PreventUserExistenceErrorTypes::Enabled)).await;
+        let srp_start = |name: &'static str| {
+            let a = ClientEphemeral::generate();
+            app.idp.initiate_auth().client_id(&f.client).auth_flow(AuthFlowType::UserSrpAuth)
+                .auth_parameters("USERNAME", name).auth_parameters("SRP_A", a.public_a_hex).send()
+        };
+        let mut answers = Vec::new();
+        for name in ["alice", "nobody"] {
+            let mut seen = Vec::new();
+            for _ in 0..6 {
+                let err = password_sign_in(&app, &f, name, "wrong-Passw0rd!").await.unwrap_err();
+                seen.push(err.meta().message().unwrap_or_default().to_owned());
+            }
+            let err = srp_start(name).await.unwrap_err().into_service_error();
+            seen.push(err.meta().message().unwrap_or_default().to_owned());
+            answers.push(seen);
+        }
+        assert_eq!(answers[0], answers[1]);
+        assert_eq!(answers[0][4], "Incorrect username or password.");
+        assert_eq!(answers[0][5..], ["Password attempts exceeded", "Password attempts exceeded"]);
+        // Counted per name, and the lock runs out as a user's does.
+        let err = password_sign_in(&app, &f, "somebody", "wrong-Passw0rd!").await.unwrap_err();
+        assert_eq!(err.meta().message(), Some("Incorrect username or password."));
+        // (This pool's usernames are case-sensitive, so NOBODY is another name.)
+        let err = password_sign_in(&app, &f, "NOBODY", "wrong-Passw0rd!").await.unwrap_err();
+        assert_eq!(err.meta().message(), Some("Incorrect username or password."));
+        app.clock.advance_secs(1);
+        let err = password_sign_in(&app, &f, "nobody", "wrong-Passw0rd!").await.unwrap_err();
+        assert_eq!(err.meta().message(), Some("Incorrect username or password."));
+        let err = password_sign_in(&app, &f, "nobody", "wrong-Passw0rd!").await.unwrap_err();
+        assert_eq!(err.meta().message(), Some("Password attempts exceeded"), "the sixth failure locks for 2 s");
+        // Wrong answers to an unknown name's simulated SRP challenge count too.
+        for _ in 0..5 {
+            let err = srp_sign_in(&app, &f, "ghost", "wrong-Passw0rd!").await.unwrap_err();
+            assert!(err.contains("Incorrect username or password."), "{err}");
+        }
+        let err = srp_start("ghost").await.unwrap_err().into_service_error();
+        assert_eq!(err.meta().message(), Some("Password attempts exceeded"));
+        let err = password_sign_in(&app, &f, "ghost", "wrong-Passw0rd!").await.unwrap_err();
+        assert_eq!(err.meta().message(), Some("Password attempts exceeded"));
+    }
+
     async fn parallel_wrong_guesses_cannot_slip_past_the_limit(app) {
         let f = fixture(&app).await;
         let mut handles = Vec::new();

@@ -65,6 +65,7 @@ contract! {
     users::user_delete_is_scoped_to_its_pool => sqlite_user_delete_is_scoped_to_its_pool, postgres_user_delete_is_scoped_to_its_pool;
     users::user_concurrent_writes_conflict_cleanly => sqlite_user_concurrent_writes_conflict_cleanly, postgres_user_concurrent_writes_conflict_cleanly;
 
+    tokens::unknown_login_failures_count_reset_and_go => sqlite_unknown_login_failures_count_reset_and_go, postgres_unknown_login_failures_count_reset_and_go;
     tokens::token_holder_reads_user_and_revocation => sqlite_token_holder_reads_user_and_revocation, postgres_token_holder_reads_user_and_revocation;
 
     groups::group_insert_get_duplicate => sqlite_group_insert_get_duplicate, postgres_group_insert_get_duplicate;
