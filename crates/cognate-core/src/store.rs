@@ -497,8 +497,8 @@ pub trait LockoutStore: Send + Sync {
     /// the sign-in (a second factor follows); never below zero.
     async fn forgive_failure(&self, user_id: i64) -> StoreResult<()>;
     /// Like [`LockoutStore::record_failure`] for a name no user of the pool has
-    /// (`login_key`, a keyed hash of it). Also deletes every such counter whose last
-    /// failure is older than `reset_after_ms`.
+    /// (`login_key`, a keyed hash of it). Also deletes (a bounded batch of) such
+    /// counters whose last failure is older than `reset_after_ms`, best effort.
     async fn record_unknown_failure(
         &self,
         pool_id: &str,

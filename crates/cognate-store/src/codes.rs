@@ -156,12 +156,19 @@ impl LockoutStore for SqlStore {
         reset_after_ms: i64,
     ) -> StoreResult<i64> {
         let quiet_since = now - reset_after_ms;
-        let mut tx = self.write.begin().await.map_err(unavailable)?;
-        sqlx::query("DELETE FROM unknown_login_failures WHERE last_failure_at < $1")
-            .bind(quiet_since)
-            .execute(&mut *tx)
-            .await
-            .map_err(unavailable)?;
+        // Housekeeping first, bounded and on its own: a cleanup that fails (or loses a
+        // race with another node's) must not refuse the sign-in; the next one retries.
+        if let Err(e) = sqlx::query(
+            "DELETE FROM unknown_login_failures WHERE (pool_id, login_key) IN \
+             (SELECT pool_id, login_key FROM unknown_login_failures \
+             WHERE last_failure_at < $1 ORDER BY last_failure_at LIMIT 100)",
+        )
+        .bind(quiet_since)
+        .execute(&self.write)
+        .await
+        {
+            tracing::debug!(error = %e, "deleting stale unknown-name failure counters failed");
+        }
         let row = sqlx::query(
             "INSERT INTO unknown_login_failures (pool_id, login_key, failures, last_failure_at) \
              VALUES ($1, $2, 1, $3) ON CONFLICT (pool_id, login_key) DO UPDATE SET \
@@ -172,12 +179,10 @@ impl LockoutStore for SqlStore {
         .bind(login_key)
         .bind(now)
         .bind(quiet_since)
-        .fetch_one(&mut *tx)
+        .fetch_one(&self.write)
         .await
         .map_err(unavailable)?;
-        let failures = get(&row, "failures")?;
-        tx.commit().await.map_err(unavailable)?;
-        Ok(failures)
+        get(&row, "failures")
     }
 
     async fn unknown_failures(
