@@ -11,6 +11,7 @@ use super::client::ClientContext;
 use super::session::AuthSession;
 use crate::Core;
 use crate::error::{CoreError, CoreResult};
+use crate::identifiers::SignInConfig;
 use crate::mfa::session::{MfaSession, stage};
 use crate::mfa::{EMAIL_OTP, SMS_OTP};
 use crate::store::{UserPoolRecord, UserRecord};
@@ -244,9 +245,13 @@ impl Core {
         let mut params = StringMap::new();
         // An unknown user's session names no one and can never be answered; it looks
         // like any other.
-        let (shown, internal) = match user {
-            Some(u) => (u.username.clone(), u.username.clone()),
-            None => (self.ghost_username(&ctx.pool, username), String::new()),
+        let (shown, internal, unknown_name) = match user {
+            Some(u) => (u.username.clone(), u.username.clone(), String::new()),
+            None => (
+                self.ghost_username(&ctx.pool, username),
+                String::new(),
+                username.to_owned(),
+            ),
         };
         params.insert("USERNAME".into(), shown);
         let session = self.seal_session(&AuthSession {
@@ -254,6 +259,7 @@ impl Core {
             pool_id: ctx.pool.id.clone(),
             client_id: ctx.client.id.clone(),
             username: internal,
+            unknown_name,
             challenge: SELECT_CHALLENGE.into(),
             auth_time: self.now() / 1000,
             expires_at: self.now() + ctx.session_minutes() * 60_000,
@@ -301,17 +307,29 @@ impl Core {
                 .is_ok_and(|v| v.sub == u.sub),
             None => false,
         };
-        if !same {
-            self.spend_session(&s).await?;
-            let pw = responses.get("PASSWORD").map(String::as_str);
-            // A session made for a name no user has (existence hidden): a password
-            // answer counts toward that name's lockout, as a real user's would.
-            if s.username.is_empty() && answer == "PASSWORD" {
-                return Err(self.refuse_unknown_password(&ctx.pool, username, pw).await);
+        // A session made for a name no user could sign in with (existence hidden),
+        // answered for that same name: a password factor goes where it goes for a
+        // user, so it is checked, counted and answered alike.
+        let normalize = |n: &str| SignInConfig::of(&ctx.pool.settings).normalize(n);
+        let unknown_answer = user.is_none()
+            && !s.unknown_name.is_empty()
+            && normalize(&s.unknown_name) == normalize(username)
+            && matches!(answer, "PASSWORD" | "PASSWORD_SRP");
+        if unknown_answer {
+            let offered = self.offered(&ctx.pool, None).await?;
+            if !offered.iter().any(|o| o == answer) {
+                return Err(CoreError::InvalidParameter(format!(
+                    "The challenge {answer} is not available for this user."
+                )));
             }
-            if let Some(pw) = pw {
+            self.spend_session(&s).await?;
+            return self.start_factor(ctx, None, answer, responses).await;
+        }
+        if !same {
+            if let Some(pw) = responses.get("PASSWORD") {
                 self.burn_password_check(pw).await;
             }
+            self.spend_session(&s).await?;
             return Err(CoreError::bad_credentials());
         }
         let offered = self.offered(&ctx.pool, user.as_ref()).await?;

@@ -380,6 +380,7 @@ impl Core {
             pool_id: ctx.pool.id.clone(),
             client_id: ctx.client.id.clone(),
             username: user.username.clone(),
+            unknown_name: String::new(),
             challenge: challenge.into(),
             auth_time,
             expires_at: self.now() + ctx.session_minutes() * 60_000,
@@ -600,11 +601,20 @@ impl Core {
         };
         let (user_id_for_srp, salt, verifier, internal) = match &found {
             Some(user) => {
-                Self::check_can_sign_in(user)?;
+                // When existence is hidden, a disabled or unconfirmed account is only
+                // told apart after its password proof was right.
+                if !ctx.hides_user_existence() {
+                    Self::check_can_sign_in(user)?;
+                }
                 self.check_lockout(user).await?;
                 match self.srp_credential(user).await? {
                     Some((salt, v)) => (user.username.clone(), salt, v, user.username.clone()),
-                    None => self.fake_srp_identity(&ctx.pool, username),
+                    // No verifier (no password): a simulated challenge whose answer
+                    // still counts toward this user's lockout.
+                    None => {
+                        let (id, salt, v, _) = self.fake_srp_identity(&ctx.pool, username);
+                        (id, salt, v, user.username.clone())
+                    }
                 }
             }
             None => {
@@ -696,7 +706,10 @@ impl Core {
             .find_user(&ctx.pool, &state.username)
             .await
             .map_err(|_| CoreError::bad_credentials())?;
-        Self::check_can_sign_in(&user)?;
+        let hidden = ctx.hides_user_existence();
+        if !hidden {
+            Self::check_can_sign_in(&user)?;
+        }
         self.begin_password_attempt(&user).await?;
         let now_secs = self.now() / 1000;
         let fresh = srp::parse_timestamp(timestamp)
@@ -720,6 +733,9 @@ impl Core {
         };
         if !fresh || srp::verify_claim(&check).is_err() {
             return Err(CoreError::bad_credentials());
+        }
+        if hidden {
+            Self::check_can_sign_in(&user)?;
         }
         let device_key = responses.get("DEVICE_KEY").map(String::as_str);
         if let Err(e) = self.known_device_key(&ctx.pool, &user, device_key).await {

@@ -12,6 +12,22 @@ use serde::{Deserialize, Serialize};
 const SESSION_CONTEXT: &str = "cognate auth session v1";
 /// Sealing context of SRP secret blocks.
 const SECRET_BLOCK_CONTEXT: &str = "cognate srp secret block v1";
+/// Bytes the names in a sealed state take up with their padding: more than any
+/// username (128 characters of up to 4 bytes each, JSON-escaped), so the sealed length
+/// does not depend on whose name is inside, or whether a user exists.
+const NAME_ROOM: usize = 600;
+
+/// `state` as JSON followed by spaces (which JSON readers ignore), so that the
+/// `names` in it always take up [`NAME_ROOM`] bytes together.
+fn padded_json<T: Serialize>(state: &T, names: &[&str]) -> Vec<u8> {
+    let mut json = serde_json::to_vec(state).unwrap_or_default();
+    let used: usize = names
+        .iter()
+        .map(|n| serde_json::to_string(n).map_or(0, |q| q.len()))
+        .sum();
+    json.resize(json.len() + NAME_ROOM.saturating_sub(used), b' ');
+    json
+}
 
 /// The state of a sign-in between two steps.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -22,8 +38,12 @@ pub struct AuthSession {
     pub pool_id: String,
     /// Client.
     pub client_id: String,
-    /// Internal username.
+    /// Internal username (empty when the session names no user that could sign in).
     pub username: String,
+    /// The name asked for when `username` is empty (a pool that hides user existence),
+    /// so that only an answer for that name is taken for it.
+    #[serde(default)]
+    pub unknown_name: String,
     /// The challenge this session answers.
     pub challenge: String,
     /// When the first factor succeeded (epoch seconds), for `auth_time`.
@@ -72,7 +92,7 @@ fn invalid_session() -> CoreError {
 impl Core {
     /// Seals a session into the opaque `Session` string.
     pub(crate) fn seal_session(&self, s: &AuthSession) -> String {
-        let json = serde_json::to_vec(s).unwrap_or_default();
+        let json = padded_json(s, &[&s.username, &s.unknown_name]);
         self.server_key.seal_text(SESSION_CONTEXT, &json)
     }
 
@@ -118,7 +138,7 @@ impl Core {
     /// Seals SRP state into a standard-Base64 `SECRET_BLOCK`.
     pub(crate) fn seal_secret_block(&self, s: &SrpState) -> String {
         use base64::Engine;
-        let json = serde_json::to_vec(s).unwrap_or_default();
+        let json = padded_json(s, &[&s.username, &s.unknown_name]);
         base64::engine::general_purpose::STANDARD
             .encode(self.server_key.seal(SECRET_BLOCK_CONTEXT, &json))
     }

@@ -414,6 +414,11 @@ backend_tests! {
         assert_eq!(first.challenge_name(), Some(&ChallengeNameType::SelectChallenge));
         assert_eq!(first.available_challenges(), again.available_challenges());
         assert!(first.available_challenges().iter().any(|c| c.as_str() == "PASSWORD"));
+        // The sealed session is as long for an account as for any unknown name.
+        let real = start(&app, &f, "alice").send().await.unwrap();
+        let long = start(&app, &f, "a-much-longer-unknown-name@example.com").send().await.unwrap();
+        assert_eq!(real.session().map(str::len), first.session().map(str::len));
+        assert_eq!(real.session().map(str::len), long.session().map(str::len));
         // A password factor asked for by name is answered as it is for alice: a refused
         // password, or an SRP challenge.
         let err = start(&app, &f, "nobody").auth_parameters("PREFERRED_CHALLENGE", "PASSWORD")
@@ -436,10 +441,28 @@ backend_tests! {
         let err = start(&app, &f, "nobody").auth_parameters("PREFERRED_CHALLENGE", "PASSWORD")
             .auth_parameters("PASSWORD", "Wrong-passw0rd!").send().await.unwrap_err().into_service_error();
         assert_eq!(err.meta().message(), Some("Password attempts exceeded"), "the sixth attempt");
+        // A session made for one name counts nothing for another (which would lock
+        // unknown names but not accounts, whose own counters are untouched).
+        for _ in 0..6 {
+            let s = start(&app, &f, "stranger").send().await.unwrap().session().unwrap().to_owned();
+            let err = app.idp.respond_to_auth_challenge().client_id(&f.client)
+                .challenge_name(ChallengeNameType::SelectChallenge).session(&s)
+                .challenge_responses("USERNAME", "candidate").challenge_responses("ANSWER", "PASSWORD")
+                .challenge_responses("PASSWORD", "Wrong-passw0rd!")
+                .send().await.unwrap_err().into_service_error();
+            assert_eq!(err.meta().message(), Some("Incorrect username or password."));
+        }
+        let err = start(&app, &f, "candidate").auth_parameters("PREFERRED_CHALLENGE", "PASSWORD")
+            .auth_parameters("PASSWORD", "Wrong-passw0rd!").send().await.unwrap_err().into_service_error();
+        assert_eq!(err.meta().message(), Some("Incorrect username or password."), "nothing was counted for candidate");
         // A disabled account answers like an unknown one.
         app.idp.admin_disable_user().user_pool_id(&f.pool).username("alice").send().await.unwrap();
         let out = start(&app, &f, "alice").send().await.unwrap();
         assert_eq!(out.challenge_name(), Some(&ChallengeNameType::SelectChallenge));
+        let a = cognate_core::srp::client::ClientEphemeral::generate();
+        let srp = start(&app, &f, "alice").auth_parameters("PREFERRED_CHALLENGE", "PASSWORD_SRP")
+            .auth_parameters("SRP_A", a.public_a_hex).send().await.unwrap();
+        assert_eq!(srp.challenge_name(), Some(&ChallengeNameType::PasswordVerifier), "no status before the proof");
         let err = app.idp.respond_to_auth_challenge().client_id(&f.client)
             .challenge_name(ChallengeNameType::SelectChallenge).session(out.session().unwrap())
             .challenge_responses("USERNAME", "alice").challenge_responses("ANSWER", "PASSWORD")

@@ -349,6 +349,37 @@ backend_tests! {
         assert_eq!(err.meta().message(), Some("Password attempts exceeded"));
     }
 
+    // With existence hidden, SRP tells a disabled account apart only after a right
+    // password proof, as the password flow does, and its answers count.
+    async fn hidden_existence_srp_checks_status_after_the_proof(app) {
+        let f = fixture(&app).await;
+        set_client(&app, &f, |b| b.prevent_user_existence_errors(aws_sdk_cognitoidentityprovider::types::PreventUserExistenceErrorTypes::Enabled)).await;
+        app.idp.admin_disable_user().user_pool_id(&f.pool).username("alice").send().await.unwrap();
+        let err = srp_sign_in(&app, &f, "alice", "wrong-Passw0rd!").await.unwrap_err();
+        assert!(err.contains("Incorrect username or password."), "{err}");
+        let err = srp_sign_in(&app, &f, "alice", PASSWORD).await.unwrap_err();
+        assert!(err.contains("User is disabled."), "{err}");
+    }
+
+    // Usernames the pool compares without case share one unknown-name counter.
+    async fn unknown_name_counters_follow_the_pools_username_rules(app) {
+        use aws_sdk_cognitoidentityprovider::types::{PreventUserExistenceErrorTypes, UsernameConfigurationType};
+        let pool = app.idp.create_user_pool().pool_name("anycase")
+            .username_configuration(UsernameConfigurationType::builder().case_sensitive(false).build().unwrap())
+            .send().await.unwrap().user_pool.unwrap().id.unwrap();
+        let client = app.idp.create_user_pool_client().user_pool_id(&pool).client_name("web")
+            .explicit_auth_flows(F::AllowUserPasswordAuth).explicit_auth_flows(F::AllowRefreshTokenAuth)
+            .prevent_user_existence_errors(PreventUserExistenceErrorTypes::Enabled)
+            .send().await.unwrap().user_pool_client.unwrap().client_id.unwrap();
+        let f = Fixture { pool, client };
+        for name in ["ghost", "Ghost", "GHOST", "gHoSt", "ghosT"] {
+            let err = password_sign_in(&app, &f, name, "wrong-Passw0rd!").await.unwrap_err();
+            assert_eq!(err.meta().message(), Some("Incorrect username or password."));
+        }
+        let err = password_sign_in(&app, &f, "GhOsT", "wrong-Passw0rd!").await.unwrap_err();
+        assert_eq!(err.meta().message(), Some("Password attempts exceeded"));
+    }
+
     async fn parallel_wrong_guesses_cannot_slip_past_the_limit(app) {
         let f = fixture(&app).await;
         let mut handles = Vec::new();

@@ -413,4 +413,17 @@ backend_tests! {
         assert!(dest.len() == 9 && &dest[1..5] == "***@" && dest.ends_with("***"), "{dest}");
         assert_eq!(again.code_delivery_details(), first.code_delivery_details());
     }
+
+    // With existence hidden, the resend limit is not an oracle either: past it the
+    // answer stays the same and nothing more is sent.
+    async fn hidden_existence_answers_past_the_resend_limit_as_before(app) {
+        let s = self_service(&app, false, true, |b| b.auto_verified_attributes(VerifiedAttributeType::Email)).await;
+        sign_up(&app, &s, "bob", "bob@example.com").await.unwrap();
+        let sent = app.outbox(&s.pool).await.len();
+        for _ in 0..7 {
+            let out = resend(&app, &s, "bob").await.unwrap();
+            assert_eq!(out.code_delivery_details().and_then(|d| d.destination()), Some("b***@e***"));
+        }
+        assert_eq!(app.outbox(&s.pool).await.len(), sent + 5, "five resends an hour are sent");
+    }
 }
