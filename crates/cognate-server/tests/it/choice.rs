@@ -429,13 +429,18 @@ backend_tests! {
             .auth_parameters("SRP_A", a.public_a_hex).send().await.unwrap();
         assert_eq!(out.challenge_name(), Some(&ChallengeNameType::PasswordVerifier));
         // Wrong passwords answered to an unknown name's choice lock it like an account.
-        for _ in 0..4 {
-            let s = start(&app, &f, "nobody").send().await.unwrap().session().unwrap().to_owned();
-            let err = app.idp.respond_to_auth_challenge().client_id(&f.client)
+        // A wrong password answered, for `answered_as`, to a choice started for `name`.
+        let (app_, f_) = (&app, &f);
+        let wrong_answer = |name: &'static str, answered_as: &'static str| async move {
+            let s = start(app_, f_, name).send().await.unwrap().session().unwrap().to_owned();
+            app_.idp.respond_to_auth_challenge().client_id(&f_.client)
                 .challenge_name(ChallengeNameType::SelectChallenge).session(&s)
-                .challenge_responses("USERNAME", "nobody").challenge_responses("ANSWER", "PASSWORD")
+                .challenge_responses("USERNAME", answered_as).challenge_responses("ANSWER", "PASSWORD")
                 .challenge_responses("PASSWORD", "Wrong-passw0rd!")
-                .send().await.unwrap_err().into_service_error();
+                .send().await.unwrap_err().into_service_error()
+        };
+        for _ in 0..4 {
+            let err = wrong_answer("nobody", "nobody").await;
             assert_eq!(err.meta().message(), Some("Incorrect username or password."));
         }
         let err = start(&app, &f, "nobody").auth_parameters("PREFERRED_CHALLENGE", "PASSWORD")
@@ -444,12 +449,7 @@ backend_tests! {
         // A session made for one name counts nothing for another (which would lock
         // unknown names but not accounts, whose own counters are untouched).
         for _ in 0..6 {
-            let s = start(&app, &f, "stranger").send().await.unwrap().session().unwrap().to_owned();
-            let err = app.idp.respond_to_auth_challenge().client_id(&f.client)
-                .challenge_name(ChallengeNameType::SelectChallenge).session(&s)
-                .challenge_responses("USERNAME", "candidate").challenge_responses("ANSWER", "PASSWORD")
-                .challenge_responses("PASSWORD", "Wrong-passw0rd!")
-                .send().await.unwrap_err().into_service_error();
+            let err = wrong_answer("stranger", "candidate").await;
             assert_eq!(err.meta().message(), Some("Incorrect username or password."));
         }
         let err = start(&app, &f, "candidate").auth_parameters("PREFERRED_CHALLENGE", "PASSWORD")

@@ -3,7 +3,7 @@
 //! revokes exactly the refresh tokens (and token families) bound to the device, and
 //! devices go with their user.
 
-use crate::fixtures::{T0, add_user, conflict_what, pool};
+use crate::fixtures::{T0, add_user, conflict_what, pool, refresh_token};
 use cognate_core::store::{DeviceRecord, RefreshTokenRecord, Store, StoreError};
 
 const POOL: &str = "us-east-1_devices";
@@ -27,19 +27,7 @@ fn device(user_id: i64, key: &str) -> DeviceRecord {
 }
 
 fn refresh(user_id: i64, hash: &str, origin: &str, device: Option<&str>) -> RefreshTokenRecord {
-    RefreshTokenRecord {
-        token_hash: hash.into(),
-        pool_id: POOL.into(),
-        client_id: "client".into(),
-        user_id,
-        origin_jti: origin.into(),
-        auth_time: 1,
-        device_key: device.map(Into::into),
-        created_at: T0,
-        expires_at: T0 + 86_400_000,
-        replaced_at: None,
-        revoked_at: None,
-    }
+    refresh_token(POOL, user_id, hash, origin, device)
 }
 
 pub async fn devices_round_trip_unique_and_listed_per_user(store: &dyn Store) {

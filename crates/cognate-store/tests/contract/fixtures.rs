@@ -1,8 +1,8 @@
 //! Records the cases write, with non-default values so round trips are meaningful.
 
 use cognate_core::store::{
-    AppClientRecord, GroupRecord, Login, OutboundMessage, Store, StoreError, UserPoolRecord,
-    UserRecord, UserWrite,
+    AppClientRecord, GroupRecord, Login, OutboundMessage, RefreshTokenRecord, Store, StoreError,
+    UserPoolRecord, UserRecord, UserWrite,
 };
 use cognate_proto::app_client::{AppClientSettings, TokenValidityUnits};
 use cognate_proto::user_pool::{
@@ -169,4 +169,28 @@ pub fn usernames(users: &[UserRecord]) -> Vec<&str> {
 
 pub fn group_names(groups: &[GroupRecord]) -> Vec<&str> {
     groups.iter().map(|g| g.name.as_str()).collect()
+}
+
+/// A day-long refresh token of `user_id` in `pool_id`, of the token family `origin`,
+/// bound to `device` if given.
+pub fn refresh_token(
+    pool_id: &str,
+    user_id: i64,
+    hash: &str,
+    origin: &str,
+    device: Option<&str>,
+) -> RefreshTokenRecord {
+    RefreshTokenRecord {
+        token_hash: hash.into(),
+        pool_id: pool_id.into(),
+        client_id: "client".into(),
+        user_id,
+        origin_jti: origin.into(),
+        auth_time: 1,
+        device_key: device.map(Into::into),
+        created_at: T0,
+        expires_at: T0 + 86_400_000,
+        replaced_at: None,
+        revoked_at: None,
+    }
 }

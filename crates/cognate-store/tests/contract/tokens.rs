@@ -2,27 +2,11 @@
 //! with global sign-out's time and the named token family's revocation read with it;
 //! and the lockout counters of names no user has.
 
-use crate::fixtures::{T0, add_user, pool};
-use cognate_core::store::{RefreshTokenRecord, Store};
+use crate::fixtures::{T0, add_user, pool, refresh_token};
+use cognate_core::store::Store;
 
 const POOL: &str = "us-east-1_tokens";
 const OTHER: &str = "us-east-1_others";
-
-fn refresh(user_id: i64, hash: &str, origin: &str) -> RefreshTokenRecord {
-    RefreshTokenRecord {
-        token_hash: hash.into(),
-        pool_id: POOL.into(),
-        client_id: "client".into(),
-        user_id,
-        origin_jti: origin.into(),
-        auth_time: 1,
-        device_key: None,
-        created_at: T0,
-        expires_at: T0 + 86_400_000,
-        replaced_at: None,
-        revoked_at: None,
-    }
-}
 
 pub async fn token_holder_reads_user_and_revocation(store: &dyn Store) {
     store.insert_pool(&pool(POOL)).await.unwrap();
@@ -48,7 +32,7 @@ pub async fn token_holder_reads_user_and_revocation(store: &dyn Store) {
     );
 
     store
-        .insert_refresh_token(&refresh(alice.id, "h-a", "origin-a"))
+        .insert_refresh_token(&refresh_token(POOL, alice.id, "h-a", "origin-a", None))
         .await
         .unwrap();
     store
