@@ -243,8 +243,9 @@ impl Core {
         offered: Vec<String>,
     ) -> CoreResult<AuthResponse> {
         let mut params = StringMap::new();
-        // An unknown user's session names no one and can never be answered; it looks
-        // like any other.
+        // An unknown user's session names no user, only the name asked for (so that a
+        // password answer for that name is checked and counted as a user's would be);
+        // it looks like any other.
         let (shown, internal, unknown_name) = match user {
             Some(u) => (u.username.clone(), u.username.clone(), String::new()),
             None => (
