@@ -7,6 +7,12 @@ use crate::rows::get;
 use async_trait::async_trait;
 use cognate_core::clock::Millis;
 use cognate_core::store::{CodeRecord, CodeStore, LockoutStore, OutboundMessage, StoreResult};
+use sqlx::any::AnyRow;
+
+/// `(failures, last_failure_at)` of a lockout counter row (a user's or an unknown name's).
+fn failure_count(r: &AnyRow) -> StoreResult<(i64, Millis)> {
+    Ok((get(r, "failures")?, get(r, "last_failure_at")?))
+}
 
 #[async_trait]
 impl CodeStore for SqlStore {
@@ -135,8 +141,7 @@ impl LockoutStore for SqlStore {
         .fetch_optional(&self.write)
         .await
         .map_err(unavailable)?;
-        row.map(|r| Ok((get(&r, "failures")?, get(&r, "last_failure_at")?)))
-            .transpose()
+        row.as_ref().map(failure_count).transpose()
     }
 
     async fn clear_failures(&self, user_id: i64) -> StoreResult<()> {
@@ -199,8 +204,7 @@ impl LockoutStore for SqlStore {
         .fetch_optional(&self.write)
         .await
         .map_err(unavailable)?;
-        row.map(|r| Ok((get(&r, "failures")?, get(&r, "last_failure_at")?)))
-            .transpose()
+        row.as_ref().map(failure_count).transpose()
     }
 
     async fn forgive_failure(&self, user_id: i64) -> StoreResult<()> {
